@@ -1,0 +1,71 @@
+package io.wsgrid.node.delivery;
+
+import io.wsgrid.common.protocol.ClientMessage;
+import io.wsgrid.common.protocol.ErrorCode;
+import io.wsgrid.common.protocol.ServerMessage;
+import io.wsgrid.common.protocol.ServerMessage.ErrorReply;
+import io.wsgrid.node.hub.Hub;
+import io.wsgrid.node.session.CommandHandler;
+import io.wsgrid.node.session.Outbound;
+import io.wsgrid.node.session.Session;
+import io.wsgrid.node.session.SessionProperties;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What clients can do over their WebSocket: ping, join and leave groups, publish to a joined group, send to a user.
+ * Publishing and sending are subject to {@code wsgrid.node.session.policy}.
+ */
+@Component
+class ClientCommands implements CommandHandler {
+
+    private final Hub hub;
+    private final Outbound outbound;
+    private final Messenger messenger;
+    private final SessionProperties.Policy policy;
+
+    ClientCommands(Hub hub, Outbound outbound, Messenger messenger, SessionProperties properties) {
+        this.hub = hub;
+        this.outbound = outbound;
+        this.messenger = messenger;
+        this.policy = properties.policy();
+    }
+
+    @Override
+    public ErrorReply handle(Session session, ClientMessage message) {
+        return switch (message) {
+            case ClientMessage.Ping ping -> reply(session, new ServerMessage.Pong(ping.id()));
+            case ClientMessage.Join join -> switch (hub.join(session, join.group())) {
+                case JOINED, ALREADY_MEMBER -> reply(session, new ServerMessage.Joined(join.group()));
+                case TOO_MANY_GROUPS -> new ErrorReply(ErrorCode.FORBIDDEN, "too many groups for one session");
+                case CLOSED -> null;
+            };
+            case ClientMessage.Leave leave -> {
+                hub.leave(session, leave.group());
+                yield reply(session, new ServerMessage.Left(leave.group()));
+            }
+            case ClientMessage.Publish publish -> {
+                if (!policy.allowPublish()) {
+                    yield new ErrorReply(ErrorCode.FORBIDDEN, "publishing is disabled on this node");
+                }
+                if (!hub.isMember(session, publish.group())) {
+                    yield new ErrorReply(ErrorCode.FORBIDDEN, "join group '" + publish.group() + "' before publishing to it");
+                }
+                messenger.toGroup(session.tenant(), publish.group(), session.user(), publish.data());
+                yield null;
+            }
+            case ClientMessage.Send send -> {
+                if (!policy.allowSend()) {
+                    yield new ErrorReply(ErrorCode.FORBIDDEN, "sending to users is disabled on this node");
+                }
+                messenger.toUser(session.tenant(), send.user(), session.user(), send.data());
+                yield null;
+            }
+        };
+    }
+
+    private ErrorReply reply(Session session, ServerMessage message) {
+        outbound.reply(session, message);
+        return null;
+    }
+}

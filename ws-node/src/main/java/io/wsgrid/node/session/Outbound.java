@@ -1,0 +1,251 @@
+package io.wsgrid.node.session;
+
+import java.util.ArrayList;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.wsgrid.common.protocol.CloseCode;
+import io.wsgrid.common.protocol.ProtocolCodec;
+import io.wsgrid.common.protocol.ServerMessage;
+import io.wsgrid.node.metrics.NodeMetrics;
+import io.wsgrid.node.metrics.NodeMetrics.DropReason;
+import io.wsgrid.node.metrics.NodeMetrics.Kind;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes frames to sessions without blocking and without a task per recipient. A fan-out posts one task per event loop
+ * that has recipients; each task writes a {@link ByteBuf#retainedDuplicate()} of the one encoded frame to the
+ * sessions of its loop and marks them for flushing. Flushes are coalesced: each loop flushes its written sessions once
+ * after the tasks already queued on it ran, so a burst of messages costs one syscall per session, not one per message.
+ *
+ * <p>The channel's outbound buffer is the session's bounded queue: when it holds more than the configured bytes
+ * (the channel's high water mark) or frames, the session is closed with 4008 and the frame is dropped. Other sessions
+ * never wait for it.
+ *
+ * <p>Frames from one thread to one session are written in the order they were dispatched.
+ */
+@Component
+public class Outbound {
+
+    /** Loops are told apart by a bit in a {@code long}. Reactor Netty uses max(4, cores) loops. */
+    private static final int MAX_LOOPS = 64;
+
+    private final LoopWriter[] writers = new LoopWriter[MAX_LOOPS];
+    private volatile int loopCount;
+    private final NodeMetrics metrics;
+    private final int maxFrames;
+
+    public Outbound(NodeMetrics metrics, SessionProperties properties) {
+        this.metrics = metrics;
+        this.maxFrames = properties.outboundQueueFrames();
+    }
+
+    /** The index of {@code loop}, registering it on first sight. */
+    synchronized int register(EventLoop loop) {
+        for (int i = 0; i < loopCount; i++) {
+            if (writers[i].loop == loop) {
+                return i;
+            }
+        }
+        if (loopCount == MAX_LOOPS) {
+            throw new IllegalStateException("more than " + MAX_LOOPS + " event loops serve WebSocket sessions");
+        }
+        writers[loopCount] = new LoopWriter(loop);
+        return loopCount++;
+    }
+
+    /** Delivers {@code frame} to one user's sessions. Takes over the caller's reference to {@code frame}. */
+    public int dispatch(Session[] sessions, ByteBuf frame, Kind kind, long acceptedNanos) {
+        return dispatch(new Session[][] {sessions}, frame, kind, acceptedNanos);
+    }
+
+    /**
+     * Delivers {@code frame} to every session in {@code recipients} (arrays may be null or shared snapshots; they are
+     * never modified). Takes over the caller's reference to {@code frame}. Returns the number of sessions targeted.
+     */
+    public int dispatch(Session[][] recipients, ByteBuf frame, Kind kind, long acceptedNanos) {
+        long loops = loopMask(recipients);
+        int count = 0;
+        for (Session[] sessions : recipients) {
+            count += sessions == null ? 0 : sessions.length;
+        }
+        try {
+            while (loops != 0) {
+                int index = Long.numberOfTrailingZeros(loops);
+                loops &= loops - 1;
+                LoopWriter writer = writers[index];
+                FanOutTask task = new FanOutTask(writer, recipients, frame.retain(), kind, acceptedNanos);
+                if (writer.loop.inEventLoop()) {
+                    task.run();
+                }
+                else {
+                    writer.loop.execute(task);
+                }
+            }
+        }
+        finally {
+            frame.release();
+        }
+        return count;
+    }
+
+    /** Sends a control frame (pong, joined, error...) to a session, from any thread. */
+    public void reply(Session session, ServerMessage message) {
+        ByteBuf frame = Frames.text(PooledByteBufAllocator.DEFAULT, ProtocolCodec.INSTANCE.encode(message));
+        EventLoop loop = session.channel().eventLoop();
+        if (loop.inEventLoop()) {
+            writeOnLoop(session, frame);
+        }
+        else {
+            loop.execute(() -> writeOnLoop(session, frame));
+        }
+    }
+
+    /** Writes a frame to one session from its own event loop, flushing with the loop's next batch. */
+    void writeOnLoop(Session session, ByteBuf frame) {
+        if (!writers[session.loopIndex()].write(session, frame)) {
+            frame.release();
+        }
+    }
+
+    /** One bit per event loop that serves at least one of the sessions. */
+    private static long loopMask(Session[][] snapshot) {
+        long loops = 0;
+        for (Session[] sessions : snapshot) {
+            if (sessions != null) {
+                for (Session s : sessions) {
+                    loops |= 1L << s.loopIndex();
+                }
+            }
+        }
+        return loops;
+    }
+
+    /** Something done to each session on its own event loop; {@code nanoTime} is read once per loop. */
+    interface LoopAction {
+        void apply(Session session, long nanoTime);
+    }
+
+    /** Runs {@code action} for every session of {@code snapshot} on the session's event loop, one task per loop. */
+    void onEachLoop(Session[][] snapshot, LoopAction action) {
+        long loops = loopMask(snapshot);
+        while (loops != 0) {
+            int index = Long.numberOfTrailingZeros(loops);
+            loops &= loops - 1;
+            writers[index].loop.execute(() -> {
+                long now = System.nanoTime();
+                for (Session[] sessions : snapshot) {
+                    if (sessions != null) {
+                        for (Session s : sessions) {
+                            if (s.loopIndex() == index) {
+                                action.apply(s, now);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private final class FanOutTask implements Runnable {
+        private final LoopWriter writer;
+        private final Session[][] recipients;
+        private final ByteBuf frame;
+        private final Kind kind;
+        private final long acceptedNanos;
+
+        FanOutTask(LoopWriter writer, Session[][] recipients, ByteBuf frame, Kind kind, long acceptedNanos) {
+            this.writer = writer;
+            this.recipients = recipients;
+            this.frame = frame;
+            this.kind = kind;
+            this.acceptedNanos = acceptedNanos;
+        }
+
+        @Override
+        public void run() {
+            int index = writer.index;
+            int written = 0;
+            try {
+                for (Session[] sessions : recipients) {
+                    if (sessions == null) {
+                        continue;
+                    }
+                    for (Session s : sessions) {
+                        if (s.loopIndex() == index && writer.accepts(s)) {
+                            writer.write(s, frame.retainedDuplicate());
+                            written++;
+                        }
+                    }
+                }
+            }
+            finally {
+                frame.release();
+            }
+            if (written > 0) {
+                metrics.delivered(kind, written);
+                metrics.latency(System.nanoTime() - acceptedNanos);
+            }
+        }
+    }
+
+    /** Per-loop write state; touched only on its loop. Runs as the loop's coalesced flush task. */
+    private final class LoopWriter implements Runnable {
+        final EventLoop loop;
+        final int index;
+        private final ArrayList<Session> dirty = new ArrayList<>();
+        private boolean flushScheduled;
+
+        LoopWriter(EventLoop loop) {
+            this.loop = loop;
+            this.index = loopCount;
+        }
+
+        /** Whether {@code s} can take one more frame; closes it as a slow consumer when its queue is full. */
+        boolean accepts(Session s) {
+            if (!s.isOpen()) {
+                metrics.dropped(DropReason.SESSION_CLOSED);
+                return false;
+            }
+            Channel ch = s.channel();
+            if (!ch.isWritable() || s.pendingFrames() >= maxFrames) {
+                metrics.dropped(DropReason.SLOW_CONSUMER);
+                s.close(CloseCode.SLOW_CONSUMER, "outbound queue full");
+                return false;
+            }
+            return true;
+        }
+
+        boolean write(Session s, ByteBuf frame) {
+            if (!s.isOpen() || !s.channel().isActive()) {
+                return false;
+            }
+            s.channel().write(frame, s.channel().voidPromise());
+            s.unflushed++;
+            if (!s.dirty) {
+                s.dirty = true;
+                dirty.add(s);
+            }
+            if (!flushScheduled) {
+                flushScheduled = true;
+                loop.execute(this);
+            }
+            return true;
+        }
+
+        @Override
+        public void run() {
+            flushScheduled = false;
+            for (int i = 0, n = dirty.size(); i < n; i++) {
+                Session s = dirty.get(i);
+                s.dirty = false;
+                s.unflushed = 0;
+                s.channel().flush();
+            }
+            dirty.clear();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.wsgrid.node.session;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.wsgrid.common.protocol.CloseCode;
+
+/**
+ * One WebSocket connection of one user. Identity fields are immutable. Outbound state ({@link #unflushed},
+ * {@link #dirty}) and inbound state are confined to the channel's event loop; {@link #groups} is guarded by the hub
+ * shard lock of the session's (tenant, user); {@link #isOpen()} may be read anywhere.
+ */
+public final class Session {
+
+    /** How long a closing session may take to flush its close frame before the socket is cut. */
+    static final long CLOSE_GRACE_MILLIS = 3_000;
+
+    private static final AtomicIntegerFieldUpdater<Session> STATE = AtomicIntegerFieldUpdater.newUpdater(Session.class, "state");
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+
+    private final String id;
+    private final String tenant;
+    private final String user;
+    private final Channel channel;
+    private final int loopIndex;
+    private final long connectedAtMillis;
+    private final String remoteAddress;
+
+    private final Set<String> groups = new HashSet<>(4);
+
+    private volatile int state = OPEN;
+    private volatile int closeCode;
+
+    // event-loop confined
+    int unflushed;
+    boolean dirty;
+    long lastReadNanos;
+    long lastPingNanos;
+    io.github.bucket4j.Bucket rateLimit;
+    int refusedFrames;
+    int badFrames;
+
+    Session(String id, String tenant, String user, Channel channel, int loopIndex, long connectedAtMillis, String remoteAddress) {
+        this.id = id;
+        this.tenant = tenant;
+        this.user = user;
+        this.channel = channel;
+        this.loopIndex = loopIndex;
+        this.connectedAtMillis = connectedAtMillis;
+        this.remoteAddress = remoteAddress;
+        this.lastReadNanos = System.nanoTime();
+        this.lastPingNanos = lastReadNanos;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** Index of the session's event loop in {@link Outbound}; sessions of one loop are written by one task. */
+    public int loopIndex() {
+        return loopIndex;
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** The groups this session joined. Callers must hold the hub shard lock of this session's user. */
+    public Set<String> groups() {
+        return groups;
+    }
+
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /** The close code this node sent, or 0 while open or when the peer closed first. */
+    public int closeCode() {
+        return closeCode;
+    }
+
+    /** Frames queued on the channel and not yet written to the socket. Event loop only. */
+    int pendingFrames() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return unflushed + (buffer == null ? 0 : buffer.size());
+    }
+
+    /**
+     * Closes the session with {@code code}: queued frames are still flushed, then the close frame, then the socket is
+     * closed; a peer that does not read is cut after {@link #CLOSE_GRACE_MILLIS}. Idempotent and callable from any
+     * thread; only the first call's code is sent.
+     */
+    public boolean close(CloseCode code, String reason) {
+        if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
+            return false;
+        }
+        closeCode = code.code();
+        if (channel.eventLoop().inEventLoop()) {
+            sendClose(code, reason);
+        }
+        else {
+            channel.eventLoop().execute(() -> sendClose(code, reason));
+        }
+        return true;
+    }
+
+    /** Marks the session closed because the peer went away, so no more frames are queued for it. */
+    void markClosed() {
+        state = CLOSING;
+    }
+
+    private void sendClose(CloseCode code, String reason) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes a frame built by {@link Frames} and flushes it now. Event loop only; releases the frame if closed. */
+    void writeNow(ByteBuf frame) {
+        if (state != OPEN || !channel.isActive()) {
+            frame.release();
+            return;
+        }
+        channel.writeAndFlush(frame, channel.voidPromise());
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + " " + tenant + "/" + user + "]";
+    }
+}

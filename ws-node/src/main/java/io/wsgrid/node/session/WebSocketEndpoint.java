@@ -1,0 +1,128 @@
+package io.wsgrid.node.session;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wsgrid.common.protocol.CloseCode;
+import io.wsgrid.node.auth.Authenticator;
+import io.wsgrid.node.auth.Authenticator.Result;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * The WebSocket endpoint, served by Reactor Netty on the same port as the REST API and Actuator. Checks the upgrade
+ * request (method, Origin), authenticates it, upgrades, and hands the connection to {@link Sessions}. Failed
+ * authentication upgrades and then closes with 4001, because browsers cannot read the status of a refused handshake.
+ */
+@Component
+class WebSocketEndpoint implements NettyRouteProvider {
+
+    private final SessionProperties properties;
+    private final Authenticator authenticator;
+    private final Sessions sessions;
+    private final Set<String> allowedOrigins;
+    private final WebsocketServerSpec spec;
+
+    WebSocketEndpoint(SessionProperties properties, Authenticator authenticator, Sessions sessions) {
+        this.properties = properties;
+        this.authenticator = authenticator;
+        this.sessions = sessions;
+        this.allowedOrigins = Set.copyOf(properties.allowedOrigins());
+        this.spec = WebsocketServerSpec.builder()
+                .maxFramePayloadLength((int) properties.maxFrameSize().toBytes())
+                .handlePing(false)
+                .compress(properties.compression())
+                .build();
+    }
+
+    @Override
+    public HttpServerRoutes apply(HttpServerRoutes routes) {
+        return routes.route(request -> properties.path().equals(request.fullPath()), this::handshake);
+    }
+
+    private Mono<Void> handshake(HttpServerRequest request, HttpServerResponse response) {
+        if (!sessions.accepting()) {
+            return reject(response, HttpResponseStatus.SERVICE_UNAVAILABLE, "node is shutting down");
+        }
+        HttpHeaders headers = request.requestHeaders();
+        if (request.method() != HttpMethod.GET
+                || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            response.header(HttpHeaderNames.UPGRADE, "websocket");
+            return reject(response, HttpResponseStatus.UPGRADE_REQUIRED, "this endpoint takes WebSocket upgrades only");
+        }
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !allowedOrigins.isEmpty() && !allowedOrigins.contains(origin)) {
+            return reject(response, HttpResponseStatus.FORBIDDEN, "origin not allowed");
+        }
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        String tenant = firstNonEmpty(headers.get("X-Tenant"), param(query, "tenant"), Authenticator.DEFAULT_TENANT);
+        String token = firstNonEmpty(param(query, "token"), bearer(headers.get(HttpHeaderNames.AUTHORIZATION)), null);
+        Result result = authenticator.authenticateSession(tenant, param(query, "user_id"), token);
+        String remote = remoteAddress(request);
+        return response.sendWebsocket((in, out) -> switch (result) {
+            case Result.Allowed who -> {
+                Connection[] connection = new Connection[1];
+                in.withConnection(c -> connection[0] = c);
+                Connection c = connection[0];
+                if (c.channel().eventLoop().inEventLoop()) {
+                    sessions.open(c, who.tenant(), who.user(), remote);
+                }
+                else {
+                    c.channel().eventLoop().execute(() -> sessions.open(c, who.tenant(), who.user(), remote));
+                }
+                yield c.onDispose();
+            }
+            case Result.Denied denied -> out.sendClose(CloseCode.UNAUTHORIZED.code(), denied.reason());
+        }, spec);
+    }
+
+    private static Mono<Void> reject(HttpServerResponse response, HttpResponseStatus status, String detail) {
+        String body = "{\"type\":\"about:blank\",\"title\":\"" + status.reasonPhrase() + "\",\"status\":" + status.code()
+                + ",\"detail\":\"" + detail + "\"}";
+        return response.status(status)
+                .header(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+                .sendString(Mono.just(body), StandardCharsets.UTF_8)
+                .then();
+    }
+
+    private static String remoteAddress(HttpServerRequest request) {
+        String forwarded = request.requestHeaders().get("X-Forwarded-For");
+        if (forwarded != null && !forwarded.isBlank()) {
+            int comma = forwarded.indexOf(',');
+            return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+        }
+        InetSocketAddress remote = request.remoteAddress();
+        return remote == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
+    private static String param(QueryStringDecoder query, String name) {
+        List<String> values = query.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : null;
+    }
+
+    private static String firstNonEmpty(String a, String b, String fallback) {
+        if (a != null && !a.isEmpty()) {
+            return a;
+        }
+        return b != null && !b.isEmpty() ? b : fallback;
+    }
+}
