@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.common.protocol.ProtocolCodec;
@@ -169,6 +170,8 @@ public class Outbound {
         public void run() {
             int index = writer.index;
             int written = 0;
+            // A copy per loop keeps the per-recipient reference counting on a buffer no other core touches.
+            ByteBuf local = writer.localCopy(frame);
             try {
                 for (Session[] sessions : recipients) {
                     if (sessions == null) {
@@ -176,13 +179,14 @@ public class Outbound {
                     }
                     for (Session s : sessions) {
                         if (s.loopIndex() == index && writer.accepts(s)) {
-                            writer.write(s, frame.retainedDuplicate());
+                            writer.write(s, local.retainedDuplicate());
                             written++;
                         }
                     }
                 }
             }
             finally {
+                local.release();
                 frame.release();
             }
             if (written > 0) {
@@ -197,11 +201,19 @@ public class Outbound {
         final EventLoop loop;
         final int index;
         private final ArrayList<Session> dirty = new ArrayList<>();
+        /** Set for Netty's own loops: flushes run once at the end of a loop iteration (see {@link #write}). */
+        private final SingleThreadEventLoop afterIteration;
         private boolean flushScheduled;
 
         LoopWriter(EventLoop loop) {
             this.loop = loop;
             this.index = loopCount;
+            this.afterIteration = loop instanceof SingleThreadEventLoop single ? single : null;
+        }
+
+        /** A copy of {@code frame} from this loop's allocator cache (the caller owns it). */
+        ByteBuf localCopy(ByteBuf frame) {
+            return PooledByteBufAllocator.DEFAULT.directBuffer(frame.readableBytes()).writeBytes(frame, frame.readerIndex(), frame.readableBytes());
         }
 
         /** Whether {@code s} can take one more frame; closes it as a slow consumer when its queue is full. */
@@ -223,7 +235,7 @@ public class Outbound {
             if (!s.isOpen() || !s.channel().isActive()) {
                 return false;
             }
-            s.channel().write(frame, s.channel().voidPromise());
+            s.frameWriter().write(frame, s.channel().voidPromise());
             s.unflushed++;
             if (!s.dirty) {
                 s.dirty = true;
@@ -231,7 +243,14 @@ public class Outbound {
             }
             if (!flushScheduled) {
                 flushScheduled = true;
-                loop.execute(this);
+                // After the current loop iteration, every frame this iteration wrote (from reads, REST calls and
+                // fan-out tasks alike) leaves in one writev per socket.
+                if (afterIteration != null) {
+                    afterIteration.executeAfterEventLoopIteration(this);
+                }
+                else {
+                    loop.execute(this);
+                }
             }
             return true;
         }
@@ -243,7 +262,7 @@ public class Outbound {
                 Session s = dirty.get(i);
                 s.dirty = false;
                 s.unflushed = 0;
-                s.channel().flush();
+                s.frameWriter().flush();
             }
             dirty.clear();
         }

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.wsgrid.common.protocol.CloseCode;
@@ -35,6 +37,12 @@ public final class Session {
     private final String remoteAddress;
 
     private final Set<String> groups = new HashSet<>(4);
+
+    /**
+     * Where pre-encoded frames enter the pipeline: the WebSocket encoder's context, so writes skip the handlers toward
+     * the tail (which only pass raw buffers on) but still pass anything nearer the socket, such as TLS.
+     */
+    private volatile ChannelOutboundInvoker frameWriter;
 
     private volatile int state = OPEN;
     private volatile int closeCode;
@@ -74,6 +82,17 @@ public final class Session {
 
     public Channel channel() {
         return channel;
+    }
+
+    /** Writes and flushes of pre-encoded frames go here; see {@link #frameWriter}. */
+    ChannelOutboundInvoker frameWriter() {
+        ChannelOutboundInvoker writer = frameWriter;
+        if (writer == null) {
+            ChannelHandlerContext encoder = channel.pipeline().context("wsencoder");
+            writer = encoder != null ? encoder : channel;
+            frameWriter = writer;
+        }
+        return writer;
     }
 
     /** Index of the session's event loop in {@link Outbound}; sessions of one loop are written by one task. */
@@ -149,7 +168,7 @@ public final class Session {
             frame.release();
             return;
         }
-        channel.writeAndFlush(frame, channel.voidPromise());
+        frameWriter().writeAndFlush(frame, channel.voidPromise());
     }
 
     @Override

@@ -1,0 +1,23 @@
+package io.wsgrid.client.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ws-client.jar}. */
+@Command(name = "ws-client", mixinStandardHelpOptions = true, version = "wsgrid ws-client 0.1",
+        description = "Talk to a wsgrid cluster from the terminal: connect, send, bench.",
+        subcommands = {ConnectCommand.class, SendCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
