@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# wsgrid benchmark suite. Starts every server it measures on loopback, runs the load generator against each in the
+# same run (so ratios compare like with like on a shared, noisy machine), prints the figures and writes them as JSON
+# lines to bench/results/latest.jsonl. Every run is bounded in connections, messages and time.
+#
+#   bench/run.sh [node] [memory]     (no argument: all sections)
+#
+# Sections:
+#   node    fan-out of K broadcasts to N connections: ws-node vs a minimal Node.js `ws` server
+#   memory  RSS and heap per idle connection, slope between two connection counts
+#
+# Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+: "${CONNECTIONS:=5000}" "${MESSAGES:=200}" "${IDLE_STEPS:=1000,10000}"
+SECTIONS=${*:-node memory}
+OUT=bench/results/latest.jsonl
+mkdir -p bench/results
+: > "$OUT"
+
+pick_java() {
+  for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    if [ -x "$home/bin/java" ] && "$home/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+      export JAVA_HOME=$home; return
+    fi
+  done
+  echo "need a JDK 21+" >&2; exit 1
+}
+pick_java
+JAVA=$JAVA_HOME/bin/java
+
+if [ ! -f ws-node/target/ws-node.jar ] || [ ! -f ws-client/target/ws-client.jar ]; then
+  ./mvnw -q -DskipTests package
+fi
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_http() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; echo "no answer from $1" >&2; return 1; }
+
+start_node() { # port -> pid
+  "$JAVA" -Xms512m -Xmx2g -jar ws-node/target/ws-node.jar --server.port="$1" --wsgrid.auth.mode=none \
+      --wsgrid.node.id=bench > "bench/results/ws-node-$1.log" 2>&1 &
+  PIDS+=($!); wait_http "http://127.0.0.1:$1/actuator/health/readiness"; echo "$!"
+}
+
+start_node_ws() { # port -> pid; installs `ws` from npm into a temporary folder
+  local dir; dir=$(mktemp -d)
+  cp bench/peers/node-ws-server.mjs "$dir/"
+  (cd "$dir" && npm init -y >/dev/null 2>&1 && npm install --silent ws@8 >/dev/null 2>&1)
+  (cd "$dir" && exec node node-ws-server.mjs "$1") > "bench/results/node-ws-$1.log" 2>&1 &
+  PIDS+=($!); for _ in $(seq 1 60); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && break; sleep 0.5; done; echo "$!"
+}
+
+bench() { # label, args... -> prints table, appends JSON with the label
+  local label=$1; shift
+  local json
+  json=$("$JAVA" -jar ws-client/target/ws-client.jar bench "$@" --json --no-progress)
+  echo "${json%\}},\"label\":\"$label\"}" >> "$OUT"
+  printf '%-28s %s\n' "$label" "$json"
+}
+
+if [[ " $SECTIONS " == *" node "* ]]; then
+  echo "== fan-out: $MESSAGES broadcasts to $CONNECTIONS connections"
+  NODE_PID=$(start_node 18081)
+  PEER_PID=$(start_node_ws 18090)
+  bench "ws-node flood"        fanout --url ws://127.0.0.1:18081/ws --connections "$CONNECTIONS" --messages "$MESSAGES" --server-pid "$NODE_PID"
+  bench "node-ws flood"        fanout --url ws://127.0.0.1:18090/ws --connections "$CONNECTIONS" --messages "$MESSAGES" --server-pid "$PEER_PID"
+  bench "ws-node 10/s"         fanout --url ws://127.0.0.1:18081/ws --connections "$CONNECTIONS" --messages 100 --rate 10 --server-pid "$NODE_PID"
+  bench "node-ws 10/s"         fanout --url ws://127.0.0.1:18090/ws --connections "$CONNECTIONS" --messages 100 --rate 10 --server-pid "$PEER_PID"
+  kill "$NODE_PID" "$PEER_PID"
+fi
+
+if [[ " $SECTIONS " == *" memory "* ]]; then
+  echo "== memory per idle connection ($IDLE_STEPS)"
+  NODE_PID=$(start_node 18082)
+  bench "ws-node idle"         idle --url ws://127.0.0.1:18082/ws --steps "$IDLE_STEPS" --server-pid "$NODE_PID"
+  kill "$NODE_PID"
+fi
+
+echo
+"$JAVA" -jar ws-client/target/ws-client.jar bench-report "$OUT"
