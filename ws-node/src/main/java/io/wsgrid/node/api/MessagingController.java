@@ -1,19 +1,14 @@
 package io.wsgrid.node.api;
 
-import java.util.List;
-
-import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.common.protocol.DecodeResult;
 import io.wsgrid.common.protocol.Names;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.RawJson;
-import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
 import io.wsgrid.node.delivery.Messenger;
+import io.wsgrid.node.delivery.Router;
 import io.wsgrid.node.hub.Hub;
-import io.wsgrid.node.session.Outbound;
-import io.wsgrid.node.session.Session;
-import io.wsgrid.node.session.Sessions;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,7 +22,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** The REST messaging API of the contract: send to users, groups and everyone; membership; presence; stats. */
+/**
+ * The REST messaging API of the contract: send to users, groups and everyone; membership; presence; kick; stats.
+ * Presence, membership and kick act on the whole cluster when the node is clustered.
+ */
 @RestController
 @RequestMapping("/api/v1")
 class MessagingController {
@@ -38,9 +36,6 @@ class MessagingController {
     record Accepted(String id) {
     }
 
-    record UserView(String user, boolean online, int sessions, List<String> nodes) {
-    }
-
     record Closed(int closed) {
     }
 
@@ -48,24 +43,22 @@ class MessagingController {
     }
 
     private final Messenger messenger;
+    private final Router router;
     private final Hub hub;
-    private final Sessions sessions;
-    private final Outbound outbound;
     private final String nodeId;
 
-    MessagingController(Messenger messenger, Hub hub, Sessions sessions, Outbound outbound, NodeProperties node) {
+    MessagingController(Messenger messenger, Router router, Hub hub, NodeProperties node) {
         this.messenger = messenger;
+        this.router = router;
         this.hub = hub;
-        this.sessions = sessions;
-        this.outbound = outbound;
         this.nodeId = node.id();
     }
 
     @PostMapping("/users/{user}/messages")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    SendResponse sendToUser(Tenant tenant, @PathVariable String user, @RequestBody byte[] body) {
-        Messenger.Sent sent = messenger.toUser(tenant.name(), name(user, "user"), null, data(body));
-        return new SendResponse(sent.id(), sent.queued() ? "queued" : "sent");
+    Mono<SendResponse> sendToUser(Tenant tenant, @PathVariable String user, @RequestBody byte[] body) {
+        return Mono.fromCompletionStage(messenger.toUser(tenant.name(), name(user, "user"), null, data(body)))
+                .map(sent -> new SendResponse(sent.id(), sent.queued() ? "queued" : "sent"));
     }
 
     @PostMapping("/groups/{group}/messages")
@@ -82,38 +75,32 @@ class MessagingController {
 
     @PutMapping("/groups/{group}/members/{user}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void join(Tenant tenant, @PathVariable String group, @PathVariable String user) {
-        String g = name(group, "group");
-        for (Session s : hub.joinUser(tenant.name(), name(user, "user"), g)) {
-            outbound.reply(s, new ServerMessage.Joined(g));
-        }
+    Mono<Void> join(Tenant tenant, @PathVariable String group, @PathVariable String user) {
+        return Mono.fromCompletionStage(router.joinUser(tenant.name(), name(user, "user"), name(group, "group")));
     }
 
     @DeleteMapping("/groups/{group}/members/{user}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void leave(Tenant tenant, @PathVariable String group, @PathVariable String user) {
-        String g = name(group, "group");
-        for (Session s : hub.leaveUser(tenant.name(), name(user, "user"), g)) {
-            outbound.reply(s, new ServerMessage.Left(g));
-        }
+    Mono<Void> leave(Tenant tenant, @PathVariable String group, @PathVariable String user) {
+        return Mono.fromCompletionStage(router.leaveUser(tenant.name(), name(user, "user"), name(group, "group")));
     }
 
     @GetMapping("/users/{user}")
-    UserView user(Tenant tenant, @PathVariable String user) {
-        int count = hub.userSessions(tenant.name(), name(user, "user")).length;
-        return new UserView(user, count > 0, count, count > 0 ? List.of(nodeId) : List.of());
+    Mono<Router.UserView> user(Tenant tenant, @PathVariable String user) {
+        return Mono.fromCompletionStage(router.user(tenant.name(), name(user, "user")));
     }
 
     @GetMapping("/groups/{group}")
-    Hub.GroupView group(Tenant tenant, @PathVariable String group) {
-        return hub.group(tenant.name(), name(group, "group"));
+    Mono<Router.GroupView> group(Tenant tenant, @PathVariable String group) {
+        return Mono.fromCompletionStage(router.group(tenant.name(), name(group, "group")));
     }
 
     @DeleteMapping("/users/{user}/sessions")
-    Closed kick(Tenant tenant, @PathVariable String user) {
-        return new Closed(sessions.closeUser(tenant.name(), name(user, "user"), CloseCode.KICKED, "kicked"));
+    Mono<Closed> kick(Tenant tenant, @PathVariable String user) {
+        return Mono.fromCompletionStage(router.kick(tenant.name(), name(user, "user"))).map(Closed::new);
     }
 
+    /** This node's counts (not the cluster's): the gateway's admin UI aggregates them over nodes. */
     @GetMapping("/stats")
     NodeStats stats() {
         Hub.HubStats stats = hub.stats();

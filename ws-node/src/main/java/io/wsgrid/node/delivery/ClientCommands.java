@@ -22,12 +22,14 @@ class ClientCommands implements CommandHandler {
     private final Hub hub;
     private final Outbound outbound;
     private final Messenger messenger;
+    private final Router router;
     private final SessionProperties.Policy policy;
 
-    ClientCommands(Hub hub, Outbound outbound, Messenger messenger, SessionProperties properties) {
+    ClientCommands(Hub hub, Outbound outbound, Messenger messenger, Router router, SessionProperties properties) {
         this.hub = hub;
         this.outbound = outbound;
         this.messenger = messenger;
+        this.router = router;
         this.policy = properties.policy();
     }
 
@@ -36,12 +38,18 @@ class ClientCommands implements CommandHandler {
         return switch (message) {
             case ClientMessage.Ping ping -> reply(session, new ServerMessage.Pong(ping.id()));
             case ClientMessage.Join join -> switch (hub.join(session, join.group())) {
-                case JOINED, ALREADY_MEMBER -> reply(session, new ServerMessage.Joined(join.group()));
+                case JOINED -> {
+                    router.joined(session, join.group());
+                    yield reply(session, new ServerMessage.Joined(join.group()));
+                }
+                case ALREADY_MEMBER -> reply(session, new ServerMessage.Joined(join.group()));
                 case TOO_MANY_GROUPS -> new ErrorReply(ErrorCode.FORBIDDEN, "too many groups for one session");
                 case CLOSED -> null;
             };
             case ClientMessage.Leave leave -> {
-                hub.leave(session, leave.group());
+                if (hub.leave(session, leave.group())) {
+                    router.left(session, leave.group());
+                }
                 yield reply(session, new ServerMessage.Left(leave.group()));
             }
             case ClientMessage.Publish publish -> {

@@ -52,19 +52,6 @@ public class Hub {
         }
     }
 
-    /**
-     * Registers {@code s} and runs {@code whileLocked} with the user's sessions (including {@code s}) under the shard
-     * lock, so nothing addressed to the user can slip between the registration and {@code whileLocked} (used to drain
-     * the offline queue exactly once).
-     */
-    public <R> R register(Session s, Function<Session[], R> whileLocked) {
-        Shard shard = shardOf(s.tenant(), s.user());
-        synchronized (shard) {
-            shard.add(s);
-            return whileLocked.apply(shard.users.get(new Key(s.tenant(), s.user())));
-        }
-    }
-
     /** Removes a session and all its group memberships. Returns false when it was not registered. */
     public boolean unregister(Session s) {
         Shard shard = shardOf(s.tenant(), s.user());
@@ -204,6 +191,30 @@ public class Hub {
             }
         }
         return new GroupView(group, List.copyOf(users), sessions);
+    }
+
+    /**
+     * This node's presence and membership, for writing the cluster state again: sessions per (tenant, user) and, per
+     * (tenant, group), sessions per user. Keys join tenant and name with {@code join}.
+     */
+    public LocalState localState(java.util.function.BinaryOperator<String> join) {
+        java.util.Map<String, Integer> sessions = new java.util.HashMap<>();
+        java.util.Map<String, java.util.Map<String, Integer>> groups = new java.util.HashMap<>();
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                for (Session s : shard.all) {
+                    sessions.merge(join.apply(s.tenant(), s.user()), 1, Integer::sum);
+                    for (String group : s.groups()) {
+                        groups.computeIfAbsent(join.apply(s.tenant(), group), k -> new java.util.HashMap<>()).merge(s.user(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return new LocalState(sessions, groups);
+    }
+
+    /** See {@link #localState}. */
+    public record LocalState(java.util.Map<String, Integer> sessionsPerUser, java.util.Map<String, java.util.Map<String, Integer>> groups) {
     }
 
     /** Counts for {@code GET /api/v1/stats}. */

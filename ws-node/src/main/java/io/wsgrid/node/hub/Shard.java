@@ -39,10 +39,10 @@ final class Shard {
         }
         removeFrom(tenants, s.tenant(), s);
         all = without(all, s);
+        // The session keeps its group names so the router can tell the cluster what it left.
         for (String group : s.groups()) {
             removeFrom(groups, new Key(s.tenant(), group), s);
         }
-        s.groups().clear();
         userCount = users.size();
         return true;
     }

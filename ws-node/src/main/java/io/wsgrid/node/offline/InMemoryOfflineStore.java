@@ -71,7 +71,6 @@ public class InMemoryOfflineStore implements OfflineStore {
                 metrics.dropped(DropReason.OFFLINE_EXPIRED);
             }
         }
-        metrics.offlineDrained(out.size());
         return out;
     }
 

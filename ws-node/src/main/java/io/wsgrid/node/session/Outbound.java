@@ -125,6 +125,37 @@ public class Outbound {
         return loops;
     }
 
+    /**
+     * Writes {@code first} (raw frames, e.g. queued offline messages), then the frames held since the session opened,
+     * and from then on writes frames as they come. Runs on the session's event loop.
+     */
+    void release(Session session, java.util.List<ByteBuf> first) {
+        LoopWriter writer = writers[session.loopIndex()];
+        session.holding = false;
+        for (ByteBuf frame : first) {
+            if (!writer.write(session, frame)) {
+                frame.release();
+            }
+        }
+        java.util.List<ByteBuf> held = session.held;
+        session.held = null;
+        if (held != null) {
+            for (ByteBuf frame : held) {
+                if (!writer.write(session, frame)) {
+                    frame.release();
+                }
+            }
+        }
+    }
+
+    /** Writes a frame now, ahead of any held ones (the {@code connected} frame). Event loop only. */
+    void writeFirst(Session session, ByteBuf frame) {
+        boolean holding = session.holding;
+        session.holding = false;
+        writeOnLoop(session, frame);
+        session.holding = holding;
+    }
+
     /** Something done to each session on its own event loop; {@code nanoTime} is read once per loop. */
     interface LoopAction {
         void apply(Session session, long nanoTime);
@@ -234,6 +265,13 @@ public class Outbound {
         boolean write(Session s, ByteBuf frame) {
             if (!s.isOpen() || !s.channel().isActive()) {
                 return false;
+            }
+            if (s.holding) {
+                if (s.held == null) {
+                    s.held = new ArrayList<>(4);
+                }
+                s.held.add(frame);
+                return true;
             }
             s.frameWriter().write(frame, s.channel().voidPromise());
             s.unflushed++;

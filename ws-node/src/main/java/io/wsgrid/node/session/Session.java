@@ -52,6 +52,9 @@ public final class Session {
     boolean dirty;
     long lastReadNanos;
     long lastPingNanos;
+    /** While true, frames for this session are kept in {@link #held}: its queued offline messages go out first. */
+    boolean holding = true;
+    java.util.ArrayList<ByteBuf> held;
     io.github.bucket4j.Bucket rateLimit;
     int refusedFrames;
     int badFrames;

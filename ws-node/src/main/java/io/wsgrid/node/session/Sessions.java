@@ -1,24 +1,25 @@
 package io.wsgrid.node.session;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.wsgrid.common.id.Uuid7;
-import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
-import io.wsgrid.node.offline.OfflineStore;
+import io.wsgrid.node.delivery.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.Connection;
@@ -26,8 +27,9 @@ import reactor.netty.Connection;
 import org.springframework.stereotype.Component;
 
 /**
- * Opens and closes sessions: installs the session's handlers on its channel, registers it in the hub, sends the
- * {@code connected} frame followed by the user's queued offline messages, and unregisters it when the channel closes.
+ * Opens and closes sessions: installs the session's handlers on its channel, sends the {@code connected} frame,
+ * registers the session in the hub and with the {@link Router}, writes the user's queued offline messages before any
+ * live one, and unregisters the session when its channel closes.
  */
 @Component
 public class Sessions {
@@ -36,7 +38,7 @@ public class Sessions {
 
     private final Hub hub;
     private final Outbound outbound;
-    private final OfflineStore offline;
+    private final Router router;
     private final NodeMetrics metrics;
     private final SessionProperties properties;
     private final CommandHandler commands;
@@ -45,11 +47,11 @@ public class Sessions {
     private final Bandwidth rateLimit;
     private volatile boolean accepting = true;
 
-    Sessions(Hub hub, Outbound outbound, OfflineStore offline, NodeMetrics metrics, SessionProperties properties,
+    Sessions(Hub hub, Outbound outbound, Router router, NodeMetrics metrics, SessionProperties properties,
             CommandHandler commands, NodeProperties node, MeterRegistry registry) {
         this.hub = hub;
         this.outbound = outbound;
-        this.offline = offline;
+        this.router = router;
         this.metrics = metrics;
         this.properties = properties;
         this.commands = commands;
@@ -74,16 +76,24 @@ public class Sessions {
         connection.addHandlerLast("wsgrid.session", new SessionHandler(session, this));
         channel.config().setAutoRead(true);
 
-        // Registering and draining under the user's shard lock: a concurrent send either sees this session (and its
-        // frame is written after the queued ones, by this loop) or was queued before the drain.
-        List<byte[]> queued = hub.register(session, sessions -> offline.drain(tenant, user));
         byte[] connected = ProtocolCodec.INSTANCE.encode(new ServerMessage.Connected(session.id(), user, nodeId, heartbeatSeconds));
-        outbound.writeOnLoop(session, Frames.text(PooledByteBufAllocator.DEFAULT, connected));
-        for (byte[] message : queued) {
-            outbound.writeOnLoop(session, Frames.text(PooledByteBufAllocator.DEFAULT, message));
-        }
+        outbound.writeFirst(session, Frames.text(PooledByteBufAllocator.DEFAULT, connected));
+        // The session holds live deliveries until the router handed over the user's queued messages, so those
+        // (older) go out first; the router's registration and drain are one atomic step.
+        hub.register(session);
+        router.opened(session).whenComplete((queued, error) -> channel.eventLoop().execute(() -> {
+            if (error != null) {
+                log.warn("session {}: could not take queued messages of {}/{}: {}", session.id(), tenant, user, error.toString());
+            }
+            List<ByteBuf> frames = new ArrayList<>();
+            for (byte[] message : queued == null ? List.<byte[]>of() : queued) {
+                frames.add(Frames.text(PooledByteBufAllocator.DEFAULT, message));
+            }
+            metrics.offlineDrained(frames.size());
+            outbound.release(session, frames);
+        }));
         if (log.isDebugEnabled()) {
-            log.debug("session {} opened for {}/{} from {} ({} queued messages)", session.id(), tenant, user, remoteAddress, queued.size());
+            log.debug("session {} opened for {}/{} from {}", session.id(), tenant, user, remoteAddress);
         }
     }
 
@@ -99,18 +109,13 @@ public class Sessions {
     /** The channel of {@code session} closed. */
     void closed(Session session) {
         session.markClosed();
-        hub.unregister(session);
-    }
-
-    /** Closes every session of the user on this node with {@code code}; returns how many were open. */
-    public int closeUser(String tenant, String user, CloseCode code, String reason) {
-        int closed = 0;
-        for (Session s : hub.userSessions(tenant, user)) {
-            if (s.close(code, reason)) {
-                closed++;
-            }
+        if (session.held != null) {
+            session.held.forEach(ByteBuf::release);
+            session.held = null;
         }
-        return closed;
+        if (hub.unregister(session)) {
+            router.closed(session);
+        }
     }
 
     NodeMetrics metrics() {

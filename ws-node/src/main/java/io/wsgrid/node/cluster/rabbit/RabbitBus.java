@@ -1,0 +1,180 @@
+package io.wsgrid.node.cluster.rabbit;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.wsgrid.node.cluster.BusMetrics;
+import io.wsgrid.node.cluster.ClusterBus;
+import io.wsgrid.node.cluster.Envelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The cluster bus on a RabbitMQ fanout exchange: every node binds one exclusive, auto-delete queue to a durable
+ * fanout exchange, so every envelope reaches every node and each node keeps what is for it. Messages are transient
+ * and unacknowledged (at most once). Publishing runs on one dedicated thread, which keeps the caller non-blocking and
+ * the publish order; when its queue is full the envelope fails and is counted. After a broker restart the connection
+ * factory reconnects, the admin declares the queue and binding again, and the listener resumes.
+ */
+public final class RabbitBus implements ClusterBus, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RabbitBus.class);
+
+    private final ConnectionFactory connections;
+    private final RabbitTemplate template;
+    private final String exchange;
+    private final String nodeId;
+    private final BusMetrics metrics;
+    private final Queue queue;
+    private final ThreadPoolExecutor publisher;
+    private DirectMessageListenerContainer listener;
+    private Consumer<Envelope> handler = e -> { };
+    private volatile boolean running;
+
+    public RabbitBus(ConnectionFactory connections, String exchange, String nodeId, BusMetrics metrics) {
+        this.connections = connections;
+        this.template = new RabbitTemplate(connections);
+        this.exchange = exchange;
+        this.nodeId = nodeId;
+        this.metrics = metrics;
+        this.queue = new Queue(exchange + "." + nodeId, false, true, true);
+        this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100_000),
+                Thread.ofPlatform().name("wsgrid-rabbit-publisher").daemon().factory());
+    }
+
+    @Override
+    public CompletionStage<Void> publishToAll(Envelope envelope) {
+        return publish(envelope);
+    }
+
+    @Override
+    public CompletionStage<Boolean> publishTo(String node, Envelope envelope) {
+        // A fanout cannot address one node; every node receives it and keeps only what is for its sessions.
+        return publish(envelope).thenApply(x -> true);
+    }
+
+    private CompletableFuture<Void> publish(Envelope envelope) {
+        long start = System.nanoTime();
+        try {
+            return CompletableFuture.runAsync(() -> {
+                MessageProperties props = new MessageProperties();
+                props.setContentType("application/octet-stream");
+                template.send(exchange, "", new Message(envelope.encode(), props));
+            }, publisher).whenComplete((x, error) -> {
+                if (error != null) {
+                    metrics.publishFailed();
+                }
+                else {
+                    metrics.published(System.nanoTime() - start);
+                }
+            });
+        }
+        catch (RejectedExecutionException e) {
+            metrics.publishFailed();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void subscribe(Consumer<Envelope> handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public boolean isUp() {
+        return running && listener != null && listener.isRunning() && listener.isActive() && probeConnection();
+    }
+
+    private boolean probeConnection() {
+        try (var connection = connections.createConnection()) {
+            return connection.isOpen();
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "rabbitmq";
+    }
+
+    @Override
+    public void start() {
+        FanoutExchange fanout = new FanoutExchange(exchange, true, false);
+        Binding binding = BindingBuilder.bind(queue).to(fanout);
+        RabbitAdmin admin = new RabbitAdmin(connections);
+        // Declared on every new connection, so a broker restart gets the queue and binding back.
+        connections.addConnectionListener(connection -> {
+            try {
+                admin.declareExchange(fanout);
+                admin.declareQueue(queue);
+                admin.declareBinding(binding);
+            }
+            catch (RuntimeException e) {
+                log.warn("could not declare the bus queue: {}", e.toString());
+            }
+        });
+        try {
+            admin.declareExchange(fanout);
+            admin.declareQueue(queue);
+            admin.declareBinding(binding);
+        }
+        catch (RuntimeException e) {
+            log.warn("RabbitMQ is unreachable at startup; the bus will connect when it comes back: {}", e.toString());
+        }
+        listener = new DirectMessageListenerContainer(connections);
+        listener.setQueueNames(queue.getName());
+        listener.setAcknowledgeMode(AcknowledgeMode.NONE);
+        listener.setMissingQueuesFatal(false);
+        listener.setMonitorInterval(1000);
+        listener.setMessageListener(message -> {
+            Envelope envelope;
+            try {
+                envelope = Envelope.decode(message.getBody());
+            }
+            catch (IllegalArgumentException e) {
+                log.warn("ignoring a malformed envelope: {}", e.getMessage());
+                return;
+            }
+            if (!envelope.origin().equals(nodeId)) {
+                metrics.received();
+                handler.accept(envelope);
+            }
+        });
+        listener.start();
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (listener != null) {
+            listener.stop();
+        }
+        publisher.shutdown();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,65 @@
+package io.wsgrid.node.cluster.redis;
+
+/**
+ * Redis key and channel names of one cluster, all under its prefix. Tenant and user/group names may contain ':' but
+ * never control characters, so they are joined with the unit separator (0x1F) to keep keys unambiguous.
+ */
+public record Keys(String prefix) {
+
+    private static final char SEP = '\u001f';
+
+    String node(String node) {
+        return prefix + ":node:" + node;
+    }
+
+    /** Prefix of {@link #node} keys, for scripts that build them. */
+    String nodePrefix() {
+        return prefix + ":node:";
+    }
+
+    String nodes() {
+        return prefix + ":nodes";
+    }
+
+    String presence(String tenant, String user) {
+        return prefix + ":presence:" + tenant + SEP + user;
+    }
+
+    String offline(String tenant, String user) {
+        return prefix + ":offline:" + tenant + SEP + user;
+    }
+
+    /** The set of "tenant SEP user" entries a node has presence for (to clean up after the node dies). */
+    String nodeUsers(String node) {
+        return prefix + ":nodeusers:" + node;
+    }
+
+    String members(String node, String tenant, String group) {
+        return prefix + ":members:" + node + ":" + tenant + SEP + group;
+    }
+
+    String nodeGroups(String node) {
+        return prefix + ":nodegroups:" + node;
+    }
+
+    String janitorLock(String node) {
+        return prefix + ":janitor:" + node;
+    }
+
+    String nodeChannel(String node) {
+        return prefix + ":ch:node:" + node;
+    }
+
+    String allChannel() {
+        return prefix + ":ch:all";
+    }
+
+    public static String member(String tenant, String name) {
+        return tenant + SEP + name;
+    }
+
+    static String[] splitMember(String member) {
+        int i = member.indexOf(SEP);
+        return new String[] {member.substring(0, i), member.substring(i + 1)};
+    }
+}

@@ -1,0 +1,353 @@
+package io.wsgrid.node.cluster.redis;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wsgrid.node.metrics.NodeMetrics;
+import io.wsgrid.node.metrics.NodeMetrics.DropReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster state in Redis: which nodes are alive, which users have sessions on which node, group membership per node,
+ * and the offline queue of every user. Used by both clustered modes.
+ *
+ * <p>Offline queue guarantees (the same as the standalone node's {@code OfflineStore}): first-in first-out per user;
+ * at most {@code capacity} messages, the oldest dropped first and counted; a message older than {@code ttl} is never
+ * delivered; {@link #route} queues a message only when the user has no session on a live node, and {@link #connected}
+ * registers a session and takes the queue in one atomic script, so each queued message is delivered exactly once.
+ *
+ * <p>Liveness: each node refreshes {@code prefix:node:<id>} every heartbeat interval with a TTL of node-ttl. A node
+ * whose key expired is dead: its presence no longer counts (so its users' messages are queued), and the first live
+ * node to notice removes its presence and membership entries. When a node finds its own key gone (a Redis restart, or
+ * it was declared dead during a long pause) it writes its whole local state again.
+ *
+ * <p>All calls are asynchronous; while Redis is unreachable they fail at once instead of queueing, so no session waits
+ * on an outage.
+ */
+public final class RedisDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisDirectory.class);
+
+    /** Queue unless the user has a session on a live node that is not excluded. Returns {"l", nodes...} or {"q", dropped}. */
+    private static final String ROUTE = """
+            local fields = redis.call('HGETALL', KEYS[1])
+            local live = {'l'}
+            for i = 1, #fields, 2 do
+              local node = fields[i]
+              local excluded = false
+              for j = 5, #ARGV do if ARGV[j] == node then excluded = true end end
+              if not excluded and tonumber(fields[i + 1]) > 0 and redis.call('EXISTS', ARGV[4] .. node) == 1 then
+                table.insert(live, node)
+              end
+            end
+            if #live > 1 then return live end
+            local length = redis.call('RPUSH', KEYS[2], ARGV[1])
+            local cap = tonumber(ARGV[2])
+            local dropped = 0
+            if length > cap then
+              dropped = length - cap
+              redis.call('LTRIM', KEYS[2], -cap, -1)
+            end
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            return {'q', dropped}
+            """;
+
+    /** Registers one session of the user on a node and takes the user's queue. */
+    private static final String CONNECT = """
+            redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+            redis.call('SADD', KEYS[3], ARGV[2])
+            local queued = redis.call('LRANGE', KEYS[2], 0, -1)
+            redis.call('DEL', KEYS[2])
+            return queued
+            """;
+
+    /** Unregisters one session of the user on a node. */
+    private static final String DISCONNECT = """
+            local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+            if left <= 0 then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+              redis.call('SREM', KEYS[2], ARGV[2])
+            end
+            return left
+            """;
+
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisAsyncCommands<String, byte[]> redis;
+    private final Keys keys;
+    private final String nodeId;
+    private final int capacity;
+    private final long ttlMillis;
+    private final long nodeTtlMillis;
+    private final Clock clock;
+    private final NodeMetrics metrics;
+
+    public RedisDirectory(StatefulRedisConnection<String, byte[]> connection, String prefix, String nodeId, int capacity,
+            long ttlMillis, long nodeTtlMillis, Clock clock, NodeMetrics metrics) {
+        this.connection = connection;
+        this.redis = connection.async();
+        this.keys = new Keys(prefix);
+        this.nodeId = nodeId;
+        this.capacity = capacity;
+        this.ttlMillis = ttlMillis;
+        this.nodeTtlMillis = nodeTtlMillis;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Where a user-directed message goes. */
+    public sealed interface Route {
+        /** Nodes with live sessions of the user (may include this node). */
+        record Live(List<String> nodes) implements Route {
+        }
+
+        /** The user has no session anywhere: the message was queued. */
+        record Queued() implements Route {
+        }
+    }
+
+    public boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    /** Queues {@code message} unless the user has a session on a live node outside {@code excluded}. */
+    public CompletionStage<Route> route(String tenant, String user, byte[] message, Collection<String> excluded) {
+        List<byte[]> args = new ArrayList<>(List.of(stamped(message), bytes(Integer.toString(capacity)),
+                bytes(Long.toString(ttlMillis)), bytes(keys.nodePrefix())));
+        excluded.forEach(node -> args.add(bytes(node)));
+        return redis.<List<Object>>eval(ROUTE, ScriptOutputType.MULTI,
+                new String[] {keys.presence(tenant, user), keys.offline(tenant, user)}, args.toArray(byte[][]::new))
+                .thenApply(result -> {
+                    if ("q".equals(string(result.get(0)))) {
+                        long dropped = (Long) result.get(1);
+                        metrics.offlineQueued();
+                        if (dropped > 0) {
+                            metrics.dropped(DropReason.OFFLINE_CAP, (int) dropped);
+                        }
+                        return new Route.Queued();
+                    }
+                    List<String> nodes = new ArrayList<>();
+                    for (int i = 1; i < result.size(); i++) {
+                        nodes.add(string(result.get(i)));
+                    }
+                    return new Route.Live(nodes);
+                });
+    }
+
+    /** Registers a session of the user on this node and takes the user's unexpired queued messages, oldest first. */
+    public CompletionStage<List<byte[]>> connected(String tenant, String user) {
+        return redis.<List<Object>>eval(CONNECT, ScriptOutputType.MULTI,
+                new String[] {keys.presence(tenant, user), keys.offline(tenant, user), keys.nodeUsers(nodeId)},
+                bytes(nodeId), bytes(Keys.member(tenant, user)))
+                .thenApply(this::unexpired);
+    }
+
+    /** Unregisters a session of the user on this node. */
+    public CompletionStage<Void> disconnected(String tenant, String user) {
+        return redis.<Long>eval(DISCONNECT, ScriptOutputType.INTEGER,
+                new String[] {keys.presence(tenant, user), keys.nodeUsers(nodeId)},
+                bytes(nodeId), bytes(Keys.member(tenant, user))).thenApply(x -> null);
+    }
+
+    /** A session of the user on this node joined ({@code delta} 1) or left (-1) a group. */
+    public CompletionStage<Void> membership(String tenant, String group, String user, int delta) {
+        String key = keys.members(nodeId, tenant, group);
+        CompletionStage<Long> update = redis.hincrby(key, user, delta);
+        return update.thenCompose(count -> {
+            if (count <= 0) {
+                return redis.hdel(key, user).thenApply(x -> null);
+            }
+            return redis.sadd(keys.nodeGroups(nodeId), bytes(key)).thenApply(x -> null);
+        });
+    }
+
+    /** The user's session count per live node. */
+    public CompletionStage<Map<String, Integer>> presence(String tenant, String user) {
+        return redis.hgetall(keys.presence(tenant, user)).thenCompose(fields -> liveOnly(fields.keySet()).thenApply(live -> {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            fields.forEach((node, count) -> {
+                int n = Integer.parseInt(string(count));
+                if (live.contains(node) && n > 0) {
+                    out.put(node, n);
+                }
+            });
+            return out;
+        }));
+    }
+
+    /** The group's users (sorted) and session count over every live node. */
+    public CompletionStage<Map.Entry<List<String>, Integer>> group(String tenant, String group) {
+        return liveNodes().thenCompose(nodes -> {
+            List<CompletableFuture<Map<String, byte[]>>> parts = new ArrayList<>();
+            for (String node : nodes) {
+                parts.add(redis.hgetall(keys.members(node, tenant, group)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(x -> {
+                Set<String> users = new TreeSet<>();
+                int sessions = 0;
+                for (CompletableFuture<Map<String, byte[]>> part : parts) {
+                    for (Map.Entry<String, byte[]> e : part.join().entrySet()) {
+                        int n = Integer.parseInt(string(e.getValue()));
+                        if (n > 0) {
+                            users.add(e.getKey());
+                            sessions += n;
+                        }
+                    }
+                }
+                return Map.entry(List.copyOf(users), sessions);
+            });
+        });
+    }
+
+    /** Ids of nodes whose liveness key exists. */
+    public CompletionStage<Set<String>> liveNodes() {
+        return redis.smembers(keys.nodes()).thenCompose(members -> {
+            List<String> nodes = members.stream().map(RedisDirectory::string).toList();
+            return liveOnly(nodes);
+        });
+    }
+
+    private CompletionStage<Set<String>> liveOnly(Collection<String> nodes) {
+        List<CompletableFuture<Long>> checks = new ArrayList<>();
+        List<String> order = new ArrayList<>(nodes);
+        for (String node : order) {
+            checks.add(redis.exists(keys.node(node)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            Set<String> live = new TreeSet<>();
+            for (int i = 0; i < order.size(); i++) {
+                if (checks.get(i).join() > 0) {
+                    live.add(order.get(i));
+                }
+            }
+            return live;
+        });
+    }
+
+    /**
+     * Refreshes this node's liveness key. Completes with true when the key had vanished (first start, a Redis
+     * restart, or this node was declared dead): the caller must then write its local state again.
+     */
+    public CompletionStage<Boolean> heartbeat() {
+        return redis.set(keys.node(nodeId), bytes(Long.toString(clock.millis())), SetArgs.Builder.px(nodeTtlMillis))
+                .thenCompose(ok -> redis.sadd(keys.nodes(), bytes(nodeId)))
+                .thenApply(added -> added > 0);
+    }
+
+    /** Writes this node's presence and membership from scratch (after a Redis restart or a false death). */
+    public CompletionStage<Void> restore(Map<String, Integer> sessionsPerMember, Map<String, Map<String, Integer>> membersPerGroup) {
+        return forget(nodeId).thenCompose(x -> {
+            List<CompletableFuture<?>> writes = new ArrayList<>();
+            sessionsPerMember.forEach((member, count) -> {
+                String[] tu = Keys.splitMember(member);
+                writes.add(redis.hset(keys.presence(tu[0], tu[1]), nodeId, bytes(Integer.toString(count))).toCompletableFuture());
+                writes.add(redis.sadd(keys.nodeUsers(nodeId), bytes(member)).toCompletableFuture());
+            });
+            membersPerGroup.forEach((tenantGroup, users) -> {
+                String[] tg = Keys.splitMember(tenantGroup);
+                String key = keys.members(nodeId, tg[0], tg[1]);
+                Map<String, byte[]> values = new HashMap<>();
+                users.forEach((user, n) -> values.put(user, bytes(Integer.toString(n))));
+                if (!values.isEmpty()) {
+                    writes.add(redis.hset(key, values).toCompletableFuture());
+                    writes.add(redis.sadd(keys.nodeGroups(nodeId), bytes(key)).toCompletableFuture());
+                }
+            });
+            return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** Removes dead nodes' presence and membership; one live node does it per dead node (a short lock). */
+    public CompletionStage<Void> sweepDeadNodes() {
+        return redis.smembers(keys.nodes()).thenCompose(members -> {
+            List<String> nodes = members.stream().map(RedisDirectory::string).filter(n -> !n.equals(nodeId)).toList();
+            return liveOnly(nodes).thenCompose(live -> {
+                List<CompletableFuture<?>> cleanups = new ArrayList<>();
+                for (String node : nodes) {
+                    if (!live.contains(node)) {
+                        cleanups.add(redis.set(keys.janitorLock(node), bytes(nodeId), SetArgs.Builder.nx().px(nodeTtlMillis))
+                                .thenCompose(locked -> locked == null ? CompletableFuture.completedFuture(null)
+                                        : forget(node).thenCompose(x -> redis.srem(keys.nodes(), bytes(node))).thenApply(x -> {
+                                            log.info("removed presence of dead node {}", node);
+                                            return null;
+                                        })).toCompletableFuture());
+                    }
+                }
+                return CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new));
+            });
+        });
+    }
+
+    /** Removes a node's presence and membership entries. */
+    public CompletionStage<Void> forget(String node) {
+        CompletionStage<Void> users = redis.smembers(keys.nodeUsers(node)).thenCompose(members -> {
+            List<CompletableFuture<?>> dels = new ArrayList<>();
+            for (byte[] m : members) {
+                String[] tu = Keys.splitMember(string(m));
+                dels.add(redis.hdel(keys.presence(tu[0], tu[1]), node).toCompletableFuture());
+            }
+            dels.add(redis.del(keys.nodeUsers(node)).toCompletableFuture());
+            return CompletableFuture.allOf(dels.toArray(CompletableFuture[]::new));
+        });
+        CompletionStage<Void> groups = redis.smembers(keys.nodeGroups(node)).thenCompose(groupKeys -> {
+            List<CompletableFuture<?>> dels = new ArrayList<>();
+            for (byte[] key : groupKeys) {
+                dels.add(redis.del(string(key)).toCompletableFuture());
+            }
+            dels.add(redis.del(keys.nodeGroups(node)).toCompletableFuture());
+            return CompletableFuture.allOf(dels.toArray(CompletableFuture[]::new));
+        });
+        return users.thenCombine(groups, (a, b) -> null);
+    }
+
+    /** Marks this node gone at once (graceful shutdown), instead of waiting for its key to expire. */
+    public CompletionStage<Void> leave() {
+        return redis.del(keys.node(nodeId)).thenCompose(x -> forget(nodeId)).thenCompose(x -> redis.srem(keys.nodes(), bytes(nodeId)))
+                .thenApply(x -> null);
+    }
+
+    /** Queued entries carry their enqueue time (8 bytes) so each message's own age can be checked at drain time. */
+    private byte[] stamped(byte[] message) {
+        return ByteBuffer.allocate(8 + message.length).putLong(clock.millis()).put(message).array();
+    }
+
+    private List<byte[]> unexpired(List<Object> entries) {
+        long oldest = clock.millis() - ttlMillis;
+        List<byte[]> out = new ArrayList<>(entries.size());
+        for (Object entry : entries) {
+            ByteBuffer b = ByteBuffer.wrap((byte[]) entry);
+            if (b.getLong() > oldest) {
+                byte[] message = new byte[b.remaining()];
+                b.get(message);
+                out.add(message);
+            }
+            else {
+                metrics.dropped(DropReason.OFFLINE_EXPIRED);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(Object o) {
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+}
