@@ -25,9 +25,9 @@ class NodeConfigurationTests {
     void invalidConfigurationFailsStartupNamingTheProperty(String property, String expected) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(NodeApplication.class)
                 .web(WebApplicationType.REACTIVE)
-                .properties("server.port=0", "wsgrid.auth.mode=none")
-                .properties(property.trim().split(";"))
-                .run().close())
+                .properties("wsgrid.auth.mode=none")
+                .run(java.util.stream.Stream.concat(java.util.stream.Stream.of("server.port=0"), java.util.Arrays.stream(property.trim().split(";")))
+                        .map(p -> "--" + p).toArray(String[]::new)).close())
                 .hasStackTraceContaining(expected.trim());
     }
 }

@@ -19,8 +19,7 @@ class GracefulShutdownIntegrationTests {
     @Test
     void shutdownClosesEverySessionWith1001() {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
-                .properties("server.port=0", "wsgrid.auth.mode=none", "wsgrid.node.shutdown.drain-window=500ms")
-                .run();
+                .run("--server.port=0", "--wsgrid.auth.mode=none", "--wsgrid.node.shutdown.drain-window=500ms");
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         List<WsClient> clients = IntStream.range(0, 20)
                 .mapToObj(i -> WsClient.connected("ws://127.0.0.1:" + port + "/ws?user_id=u" + i))

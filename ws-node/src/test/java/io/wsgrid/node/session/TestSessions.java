@@ -12,8 +12,11 @@ public final class TestSessions {
         return create(tenant, user, new EmbeddedChannel(), 0);
     }
 
+    /** An open session past its offline drain (not holding deliveries). */
     public static Session create(String tenant, String user, EmbeddedChannel channel, int loopIndex) {
-        return new Session(tenant + "/" + user + "/" + System.nanoTime(), tenant, user, channel, loopIndex,
+        Session session = new Session(tenant + "/" + user + "/" + System.nanoTime(), tenant, user, channel, loopIndex,
                 System.currentTimeMillis(), "127.0.0.1");
+        session.holding = false;
+        return session;
     }
 }
