@@ -8,6 +8,7 @@
 # Sections:
 #   node    fan-out of K broadcasts to N connections: ws-node vs a minimal Node.js `ws` server
 #   memory  RSS and heap per idle connection, slope between two connection counts
+#   cluster user-directed sends through a third node to receivers on two others: memory vs redis vs rabbitmq
 #
 # Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000)
 set -euo pipefail
@@ -15,7 +16,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 : "${CONNECTIONS:=5000}" "${MESSAGES:=200}" "${IDLE_STEPS:=1000,10000}"
-SECTIONS=${*:-node memory}
+: "${CLUSTER_RATE:=2000}" "${CLUSTER_MESSAGES:=20000}" "${CLUSTER_USERS:=1000}"
+SECTIONS=${*:-node memory cluster}
 OUT=bench/results/latest.jsonl
 mkdir -p bench/results
 : > "$OUT"
@@ -41,10 +43,11 @@ trap cleanup EXIT
 
 wait_http() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; echo "no answer from $1" >&2; return 1; }
 
-start_node() { # port -> pid
-  "$JAVA" -Xms512m -Xmx2g -jar ws-node/target/ws-node.jar --server.port="$1" --wsgrid.auth.mode=none \
-      --wsgrid.node.id=bench > "bench/results/ws-node-$1.log" 2>&1 &
-  PIDS+=($!); wait_http "http://127.0.0.1:$1/actuator/health/readiness"; echo "$!"
+start_node() { # port [extra args...] -> pid
+  local port=$1; shift
+  "$JAVA" -Xms512m -Xmx2g -jar ws-node/target/ws-node.jar --server.port="$port" --wsgrid.auth.mode=none \
+      --wsgrid.node.id="bench-$port" "$@" > "bench/results/ws-node-$port.log" 2>&1 &
+  PIDS+=($!); wait_http "http://127.0.0.1:$port/actuator/health/readiness"; echo "$!"
 }
 
 start_node_ws() { # port -> pid; installs `ws` from npm into a temporary folder
@@ -79,6 +82,21 @@ if [[ " $SECTIONS " == *" memory "* ]]; then
   NODE_PID=$(start_node 18082)
   bench "ws-node idle"         idle --url ws://127.0.0.1:18082/ws --steps "$IDLE_STEPS" --server-pid "$NODE_PID"
   kill "$NODE_PID"
+fi
+
+if [[ " $SECTIONS " == *" cluster "* ]]; then
+  echo "== cluster: $CLUSTER_MESSAGES user messages at $CLUSTER_RATE/s to $CLUSTER_USERS users"
+  N=$(start_node 18083)
+  bench "memory (1 node)"      direct --url ws://127.0.0.1:18083/ws --connections "$CLUSTER_USERS" --messages "$CLUSTER_MESSAGES" --rate "$CLUSTER_RATE"
+  kill "$N"
+  for bus in redis rabbitmq; do
+    prefix="wsgrid-bench-$bus-$$"
+    args=(--wsgrid.cluster.bus=$bus --wsgrid.cluster.redis.prefix=$prefix --wsgrid.cluster.rabbitmq.exchange=$prefix)
+    A=$(start_node 18084 "${args[@]}"); B=$(start_node 18085 "${args[@]}"); C=$(start_node 18086 "${args[@]}")
+    bench "$bus (3 nodes)"     direct --url ws://127.0.0.1:18084/ws,ws://127.0.0.1:18085/ws --rest http://127.0.0.1:18086 \
+        --connections "$CLUSTER_USERS" --messages "$CLUSTER_MESSAGES" --rate "$CLUSTER_RATE"
+    kill "$A" "$B" "$C"; sleep 2
+  done
 fi
 
 echo

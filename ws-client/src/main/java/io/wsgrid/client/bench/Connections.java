@@ -61,13 +61,14 @@ final class Connections implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final URI url;
+    private final List<URI> urls;
     private final List<InetAddress> sources;
     private final List<Channel> channels = new ArrayList<>();
     private final Semaphore handshakes;
 
-    Connections(URI url, int sourceCount, int threads, int concurrentHandshakes) throws UnknownHostException {
-        this.url = url;
+    /** Connections go round-robin over {@code urls} (several nodes of one cluster). */
+    Connections(List<URI> urls, int sourceCount, int threads, int concurrentHandshakes) throws UnknownHostException {
+        this.urls = urls;
         this.sources = new ArrayList<>();
         for (int i = 1; i <= sourceCount; i++) {
             sources.add(InetAddress.getByName("127.0.0." + i));
@@ -92,6 +93,7 @@ final class Connections implements AutoCloseable {
         handshakes.acquire();
         CompletableFuture<Channel> ready = new CompletableFuture<>();
         ready.whenComplete((c, e) -> handshakes.release());
+        URI url = urls.get(index % urls.size());
         String sep = url.getRawQuery() == null ? "?" : "&";
         URI target = URI.create(url + sep + "user_id=" + user);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()

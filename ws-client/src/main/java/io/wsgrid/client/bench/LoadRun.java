@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
  * The load generator's scenarios. Every scenario is bounded in connections, messages and time, and stops by itself;
  * it targets only the URL it is given (point it at loopback addresses on a shared machine).
  *
- * @param url         WebSocket endpoint, e.g. {@code ws://127.0.0.1:8081/ws}
+ * @param urls        WebSocket endpoints, e.g. {@code ws://127.0.0.1:8081/ws}; connections go round-robin over them
  * @param connections number of connections to hold
  * @param sources     loopback source addresses to spread connections over (127.0.0.1 .. 127.0.0.N)
  * @param threads     client event loops
@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  * @param server      the server process to charge CPU and memory to, or null
  * @param progress    draw a progress bar on a terminal
  */
-public record LoadRun(URI url, int connections, int sources, int threads, String userPrefix, ProcessStats server,
+public record LoadRun(List<URI> urls, int connections, int sources, int threads, String userPrefix, ProcessStats server,
         boolean progress) {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -50,7 +50,7 @@ public record LoadRun(URI url, int connections, int sources, int threads, String
     }
 
     private Connections newConnections() throws IOException {
-        return new Connections(url, sources, threads, 256);
+        return new Connections(urls, sources, threads, 256);
     }
 
     /**
@@ -93,6 +93,54 @@ public record LoadRun(URI url, int connections, int sources, int threads, String
                 r.put("server_sys_us_per_delivery", sys / 1000.0 / Math.max(1, delivered));
             }
             return r.latency(latency);
+        }
+    }
+
+    /**
+     * User-directed sends through REST at {@code rate} per second, each to one of the N connected users in turn:
+     * delivered/s and latency from the REST call to the delivery. With connections on some nodes and REST on another,
+     * this measures the cluster bus.
+     */
+    public Result direct(URI restBase, int messages, int rate, String apiKey) throws Exception {
+        Progress bar = new Progress(progress);
+        try (Connections conns = connect(newConnections(), 0, connections, bar)) {
+            int users = (int) conns.handshaken.sum();
+            sendDirect(restBase, Math.min(messages, 2000), Math.min(rate, 2000), apiKey, users, bar);
+            awaitReceived(conns, Math.min(messages, 2000), Duration.ofSeconds(60), bar);
+            conns.received.reset();
+            conns.latencyMicros.reset();
+            long start = System.nanoTime();
+            sendDirect(restBase, messages, rate, apiKey, users, bar);
+            long sendSeconds = System.nanoTime() - start;
+            boolean complete = awaitReceived(conns, messages, Duration.ofSeconds(60), bar);
+            long elapsed = System.nanoTime() - start;
+            bar.done();
+            return new Result("direct").put("connections", users).put("messages", messages).put("rate_per_s", rate)
+                    .put("sent_per_s", messages / (sendSeconds / 1e9)).put("delivered", conns.received.sum())
+                    .put("complete", complete).put("delivered_per_s", conns.received.sum() / (elapsed / 1e9))
+                    .latency(conns.latencyMicros.getIntervalHistogram());
+        }
+    }
+
+    private void sendDirect(URI restBase, int messages, int rate, String apiKey, int users, Progress bar) throws InterruptedException {
+        try (RestSender sender = new RestSender(restBase, 32, apiKey)) {
+            long intervalNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
+            long next = System.nanoTime();
+            for (int i = 0; i < messages; i++) {
+                if (intervalNanos > 0) {
+                    next += intervalNanos;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                sender.post("/api/v1/users/" + userPrefix + (i % users) + "/messages", "{\"data\":{\"t\":" + System.nanoTime() + "}}");
+                bar.update("send", i + 1, messages);
+            }
+            sender.drain(32);
+            if (sender.failures.sum() > 0) {
+                throw new IllegalStateException(sender.failures.sum() + " sends failed");
+            }
         }
     }
 

@@ -34,6 +34,9 @@ public final class Report {
             new String[] {"fanout", "server_cpu_us_per_delivery", "server CPU µs/delivery"},
             new String[] {"fanout", "latency_p50_us", "p50 µs"},
             new String[] {"fanout", "latency_p99_us", "p99 µs"},
+            new String[] {"direct", "sent_per_s", "sent/s"},
+            new String[] {"direct", "latency_p50_us", "p50 µs"},
+            new String[] {"direct", "latency_p99_us", "p99 µs"},
             new String[] {"echo", "round_trips_per_s", "round trips/s"},
             new String[] {"echo", "server_cpu_us_per_round_trip", "proxy CPU µs/round trip"},
             new String[] {"echo", "latency_p50_us", "p50 µs"},
@@ -74,7 +77,7 @@ public final class Report {
     /** Markdown tables, one per scenario present. */
     public static String markdown(List<Row> rows) {
         StringBuilder md = new StringBuilder();
-        for (String scenario : List.of("fanout", "echo", "idle", "churn")) {
+        for (String scenario : List.of("fanout", "direct", "echo", "idle", "churn")) {
             List<Row> inScenario = rows.stream().filter(r -> r.scenario().equals(scenario)).toList();
             if (inScenario.isEmpty()) {
                 continue;
@@ -105,6 +108,10 @@ public final class Report {
 
     /** The row this row is compared with: the peer row with the same suffix (e.g. "10/s") in the same table. */
     private static Row peerOf(Row row, List<Row> table) {
+        if (row.scenario().equals("direct")) {
+            // Cluster modes are compared with the single node.
+            return table.stream().filter(r -> r.label().startsWith("memory")).findFirst().orElse(null);
+        }
         String suffix = row.label().contains(" ") ? row.label().substring(row.label().indexOf(' ')) : "";
         for (Row candidate : table) {
             boolean isPeer = !candidate.label().startsWith("ws-node") && !candidate.label().startsWith("gateway");

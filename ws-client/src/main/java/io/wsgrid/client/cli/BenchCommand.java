@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
                 "connections, messages and time. Target only machines you own (loopback on a shared machine).", "",
                 "Scenarios:",
                 "  fanout  N connections receive K broadcasts sent through REST: delivered/s, latency",
+                "  direct  K user-directed REST sends at --rate to N connected users: delivered/s, latency",
                 "  echo    every connection pings in a closed loop: round trips/s, round-trip latency",
                 "  idle    hold connections, growing to each --steps value: server memory per connection",
                 "  churn   open and close connections at --rate per second: handshakes/s", "",
@@ -25,8 +26,8 @@ import picocli.CommandLine.Parameters;
 final class BenchCommand implements Callable<Integer> {
 
     static final class Common {
-        @Option(names = "--url", required = true, description = "WebSocket URL, e.g. ws://127.0.0.1:8081/ws")
-        URI url;
+        @Option(names = "--url", required = true, split = ",", description = "WebSocket URL, e.g. ws://127.0.0.1:8081/ws; several (comma-separated) spread connections over nodes")
+        List<URI> urls;
 
         @Option(names = "--connections", defaultValue = "1000", description = "connections to hold (default: ${DEFAULT-VALUE})")
         int connections;
@@ -47,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
         boolean progress;
 
         LoadRun run() {
-            return new LoadRun(url, connections, sources, threads, "bench-", serverPid == null ? null : new ProcessStats(serverPid), progress);
+            return new LoadRun(urls, connections, sources, threads, "bench-", serverPid == null ? null : new ProcessStats(serverPid), progress);
         }
 
         int print(Result result) {
@@ -56,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    @Parameters(index = "0", description = "fanout, echo, idle or churn")
+    @Parameters(index = "0", description = "fanout, direct, echo, idle or churn")
     String scenario;
 
     @Mixin
@@ -68,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--api-key", description = "X-Api-Key for the REST calls")
     String apiKey;
 
-    @Option(names = "--messages", defaultValue = "100", description = "fanout: broadcasts to send (default: ${DEFAULT-VALUE})")
+    @Option(names = "--messages", defaultValue = "100", description = "fanout: broadcasts to send; direct: messages to send (default: ${DEFAULT-VALUE})")
     int messages;
 
     @Option(names = "--rate", defaultValue = "0", description = "fanout: broadcasts/s, 0 = as fast as 8 in-flight requests go; churn: connects/s (default: ${DEFAULT-VALUE})")
@@ -80,20 +81,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", split = ",", defaultValue = "1000,10000", description = "idle: connection counts to measure at (default: ${DEFAULT-VALUE})")
     List<Integer> steps;
 
+    private URI restBase() {
+        URI first = common.urls.get(0);
+        return rest != null ? rest : URI.create("http://" + first.getHost() + ":" + first.getPort());
+    }
+
     @Override
     public Integer call() throws Exception {
         LoadRun run = common.run();
         Duration time = Duration.parse("PT" + duration.toUpperCase());
         return switch (scenario) {
-            case "fanout" -> {
-                URI restBase = rest != null ? rest : URI.create("http://" + common.url.getHost() + ":" + common.url.getPort());
-                yield common.print(run.fanout(restBase, messages, rate, apiKey));
-            }
+            case "fanout" -> common.print(run.fanout(restBase(), messages, rate, apiKey));
+            case "direct" -> common.print(run.direct(restBase(), messages, rate, apiKey));
             case "echo" -> common.print(run.echo(time));
             case "idle" -> common.print(run.idle(steps, Duration.ofSeconds(2)));
             case "churn" -> common.print(run.churn(Math.max(1, rate), time));
             default -> {
-                System.err.println("unknown scenario '" + scenario + "': use fanout, echo, idle or churn");
+                System.err.println("unknown scenario '" + scenario + "': use fanout, direct, echo, idle or churn");
                 yield 2;
             }
         };

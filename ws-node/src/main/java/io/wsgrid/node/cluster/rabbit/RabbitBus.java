@@ -1,10 +1,11 @@
 package io.wsgrid.node.cluster.rabbit;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -30,8 +31,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The cluster bus on a RabbitMQ fanout exchange: every node binds one exclusive, auto-delete queue to a durable
  * fanout exchange, so every envelope reaches every node and each node keeps what is for it. Messages are transient
- * and unacknowledged (at most once). Publishing runs on one dedicated thread, which keeps the caller non-blocking and
- * the publish order; when its queue is full the envelope fails and is counted. After a broker restart the connection
+ * and unacknowledged (at most once). Publishing runs on one dedicated thread that sends whatever is queued as one
+ * batch on one channel, which keeps the caller non-blocking and the publish order; when its queue is full the
+ * envelope fails and is counted. After a broker restart the connection
  * factory reconnects, the admin declares the queue and binding again, and the listener resumes.
  */
 public final class RabbitBus implements ClusterBus, SmartLifecycle {
@@ -44,7 +46,10 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
     private final String nodeId;
     private final BusMetrics metrics;
     private final Queue queue;
-    private final ThreadPoolExecutor publisher;
+    private static final int BATCH = 256;
+
+    private final BlockingQueue<Pending> outbox = new ArrayBlockingQueue<>(100_000);
+    private Thread publisher;
     private DirectMessageListenerContainer listener;
     private Consumer<Envelope> handler = e -> { };
     private volatile boolean running;
@@ -56,8 +61,6 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
         this.nodeId = nodeId;
         this.metrics = metrics;
         this.queue = new Queue(exchange + "." + nodeId, false, true, true);
-        this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100_000),
-                Thread.ofPlatform().name("wsgrid-rabbit-publisher").daemon().factory());
     }
 
     @Override
@@ -72,24 +75,53 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
     }
 
     private CompletableFuture<Void> publish(Envelope envelope) {
-        long start = System.nanoTime();
-        try {
-            return CompletableFuture.runAsync(() -> {
-                MessageProperties props = new MessageProperties();
-                props.setContentType("application/octet-stream");
-                template.send(exchange, "", new Message(envelope.encode(), props));
-            }, publisher).whenComplete((x, error) -> {
-                if (error != null) {
-                    metrics.publishFailed();
-                }
-                else {
-                    metrics.published(System.nanoTime() - start);
-                }
-            });
-        }
-        catch (RejectedExecutionException e) {
+        Pending pending = new Pending(envelope.encode(), System.nanoTime(), new CompletableFuture<>());
+        if (!running || !outbox.offer(pending)) {
             metrics.publishFailed();
-            return CompletableFuture.failedFuture(e);
+            pending.done().completeExceptionally(new IllegalStateException("bus publish queue full or bus stopped"));
+        }
+        return pending.done();
+    }
+
+    private record Pending(byte[] body, long enqueuedNanos, CompletableFuture<Void> done) {
+    }
+
+    /** The publisher thread: takes what is queued and publishes it as one batch on one channel, in order. */
+    private void publishLoop() {
+        List<Pending> batch = new ArrayList<>(BATCH);
+        MessageProperties props = new MessageProperties();
+        props.setContentType("application/octet-stream");
+        while (running || !outbox.isEmpty()) {
+            try {
+                Pending first = outbox.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outbox.drainTo(batch, BATCH - 1);
+                template.invoke(ops -> {
+                    for (Pending p : batch) {
+                        ops.send(exchange, "", new Message(p.body(), props));
+                    }
+                    return null;
+                });
+                long now = System.nanoTime();
+                for (Pending p : batch) {
+                    metrics.published(now - p.enqueuedNanos());
+                    p.done().complete(null);
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (RuntimeException e) {
+                for (Pending p : batch) {
+                    metrics.publishFailed();
+                    p.done().completeExceptionally(e);
+                }
+            }
+            batch.clear();
         }
     }
 
@@ -162,6 +194,7 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
         });
         listener.start();
         running = true;
+        publisher = Thread.ofPlatform().name("wsgrid-rabbit-publisher").daemon().start(this::publishLoop);
     }
 
     @Override
@@ -170,7 +203,9 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
         if (listener != null) {
             listener.stop();
         }
-        publisher.shutdown();
+        if (publisher != null) {
+            publisher.interrupt();
+        }
     }
 
     @Override
