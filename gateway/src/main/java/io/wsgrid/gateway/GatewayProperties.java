@@ -1,0 +1,74 @@
+package io.wsgrid.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The gateway's data plane.
+ *
+ * @param port               data port: WebSocket upgrades and {@code /api/v1/**} HTTP are relayed to nodes.
+ * @param backends           ws-node base URLs known at startup, e.g. {@code http://10.0.0.5:8081}.
+ * @param strategy           initial balancing strategy (switchable at runtime through the admin API).
+ * @param hashFactor         consistent-hash bounded-load factor: no node gets more than this times the average.
+ * @param handshakeTimeout   a client must complete its upgrade request, and a node answer it, within this time.
+ * @param idleTimeout        a relayed session with no traffic either way for this long is closed; keep it above the
+ *                           nodes' ping interval.
+ * @param maxConnections     relayed sessions over all nodes; beyond it upgrades get 503.
+ * @param maxConnectionsPerBackend relayed sessions per node; a full node is skipped, all full gives 503.
+ * @param connectRatePerIp   new connections per second one client IP may open (token bucket); beyond it 429.
+ * @param connectBurstPerIp  bucket size of the per-IP limit.
+ * @param drainRate          sessions per second closed with 1012 when a node is drained.
+ * @param dns                discovery of nodes through DNS (a Kubernetes headless service).
+ * @param health             active health checks.
+ */
+@Validated
+@ConfigurationProperties("wsgrid.gateway")
+public record GatewayProperties(
+        @DefaultValue("8080") @Min(0) @Max(65535) int port,
+        @DefaultValue List<URI> backends,
+        @DefaultValue("round-robin") @NotNull String strategy,
+        @DefaultValue("1.25") @DecimalMin("1.0") double hashFactor,
+        @DefaultValue("10s") @NotNull Duration handshakeTimeout,
+        @DefaultValue("120s") @NotNull Duration idleTimeout,
+        @DefaultValue("100000") @Min(1) int maxConnections,
+        @DefaultValue("50000") @Min(1) int maxConnectionsPerBackend,
+        @DefaultValue("50") @Min(1) int connectRatePerIp,
+        @DefaultValue("100") @Min(1) int connectBurstPerIp,
+        @DefaultValue("200") @Min(1) int drainRate,
+        @DefaultValue @Valid Dns dns,
+        @DefaultValue @Valid Health health) {
+
+    /**
+     * @param name     DNS name whose A/AAAA records are the nodes (empty: off).
+     * @param port     port of the nodes behind that name.
+     * @param interval how often to resolve it again; a failed lookup keeps the last good set.
+     */
+    public record Dns(@DefaultValue("") String name, @DefaultValue("8081") int port, @DefaultValue("10s") Duration interval) {
+    }
+
+    /**
+     * @param path     readiness path probed on each node.
+     * @param interval time between probes.
+     * @param timeout  a probe slower than this fails.
+     * @param rise     consecutive successes that bring a node UP.
+     * @param fall     consecutive failures that take it DOWN.
+     */
+    public record Health(
+            @DefaultValue("/actuator/health/readiness") String path,
+            @DefaultValue("2s") Duration interval,
+            @DefaultValue("1s") Duration timeout,
+            @DefaultValue("2") @Min(1) int rise,
+            @DefaultValue("3") @Min(1) int fall) {
+    }
+}

@@ -1,0 +1,139 @@
+package io.wsgrid.gateway.admin;
+
+import java.net.URI;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import io.wsgrid.gateway.backend.Backend;
+import io.wsgrid.gateway.backend.Backends;
+import io.wsgrid.gateway.balancing.Balancer;
+import io.wsgrid.gateway.balancing.Strategies;
+import io.wsgrid.gateway.relay.ClientConnection;
+import io.wsgrid.gateway.relay.Clients;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.http.ProblemDetail;
+
+/** The admin API on the admin port: backends, clients, strategy. The admin UI uses the same calls. */
+@RestController
+@RequestMapping("/api")
+class AdminController {
+
+    record BackendView(String id, String url, int weight, String state, String source, int connections, long totalSessions,
+            long failedHandshakes, String lastError) {
+        static BackendView of(Backend b) {
+            return new BackendView(b.id(), b.uri().toString(), b.weight(), b.state().name(), b.source(), b.connections(),
+                    b.totalSessions(), b.failedHandshakes(), b.lastError());
+        }
+    }
+
+    record NewBackend(String url, Integer weight) {
+    }
+
+    record ClientView(String id, String user, String remoteAddress, String backend, long since, long bytesIn, long bytesOut) {
+        static ClientView of(ClientConnection c) {
+            return new ClientView(c.id(), c.user(), c.remoteAddress(), c.backend() == null ? null : c.backend().id(),
+                    c.sinceMillis(), c.bytesIn(), c.bytesOut());
+        }
+    }
+
+    record ClientPage(int total, List<ClientView> clients) {
+    }
+
+    record StrategyView(String strategy, List<String> available) {
+    }
+
+    record StrategyChange(String strategy) {
+    }
+
+    private final Backends backends;
+    private final Clients clients;
+    private final Balancer balancer;
+
+    AdminController(Backends backends, Clients clients, Balancer balancer) {
+        this.backends = backends;
+        this.clients = clients;
+        this.balancer = balancer;
+    }
+
+    @GetMapping("/backends")
+    List<BackendView> backends() {
+        return backends.all().stream().map(BackendView::of).toList();
+    }
+
+    @PostMapping("/backends")
+    @ResponseStatus(HttpStatus.CREATED)
+    BackendView add(@RequestBody NewBackend body) {
+        if (body.url() == null) {
+            throw new IllegalArgumentException("'url' is required, e.g. {\"url\":\"http://10.0.0.5:8081\",\"weight\":1}");
+        }
+        return BackendView.of(backends.add(URI.create(body.url()), body.weight() == null ? 1 : body.weight(), "api"));
+    }
+
+    @PostMapping("/backends/{id}/{action}")
+    BackendView act(@PathVariable String id, @PathVariable String action) {
+        return BackendView.of(switch (action) {
+            case "enable" -> backends.enable(id);
+            case "disable" -> backends.disable(id);
+            case "drain" -> backends.drain(id);
+            default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown action '" + action + "'; use enable, disable or drain");
+        });
+    }
+
+    @DeleteMapping("/backends/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void remove(@PathVariable String id) {
+        if (!backends.remove(id)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no backend '" + id + "'");
+        }
+    }
+
+    /** Sessions, newest first, optionally filtered by user or client id (substring, case-insensitive). */
+    @GetMapping("/clients")
+    ClientPage clients(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "200") int limit) {
+        String needle = q.toLowerCase(Locale.ROOT);
+        List<ClientView> matching = clients.all().stream()
+                .filter(c -> needle.isEmpty() || c.id().contains(needle) || (c.user() != null && c.user().toLowerCase(Locale.ROOT).contains(needle)))
+                .sorted(Comparator.comparingLong(ClientConnection::sinceMillis).reversed())
+                .map(ClientView::of).toList();
+        return new ClientPage(matching.size(), matching.subList(0, Math.min(Math.max(limit, 0), matching.size())));
+    }
+
+    @GetMapping("/clients/{id}")
+    ClientView client(@PathVariable String id) {
+        ClientConnection c = clients.get(id);
+        if (c == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no client '" + id + "'");
+        }
+        return ClientView.of(c);
+    }
+
+    @GetMapping("/strategy")
+    StrategyView strategy() {
+        return new StrategyView(balancer.strategy(), Strategies.NAMES);
+    }
+
+    @PutMapping("/strategy")
+    StrategyView strategy(@RequestBody StrategyChange change) {
+        balancer.strategy(change.strategy() == null ? "" : change.strategy());
+        return strategy();
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail badRequest(IllegalArgumentException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+}

@@ -1,0 +1,130 @@
+package io.wsgrid.gateway.backend;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One ws-node behind the gateway. Its URI, id and weight are fixed; state and counters change and are safe to read
+ * from any thread.
+ */
+public final class Backend {
+
+    private final String id;
+    private final URI uri;
+    private final int weight;
+    private final String source;
+    private volatile BackendState state = BackendState.DOWN;
+    private volatile long ejectedUntilMillis;
+    private volatile String lastError = "";
+    private int consecutiveFailures;
+    private int healthyStreak;
+    private int unhealthyStreak;
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicLong totalSessions = new AtomicLong();
+    final AtomicLong failedHandshakes = new AtomicLong();
+
+    public Backend(String id, URI uri, int weight, String source) {
+        this.id = id;
+        this.uri = uri;
+        this.weight = weight;
+        this.source = source;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public String host() {
+        return uri.getHost();
+    }
+
+    public int port() {
+        return uri.getPort() > 0 ? uri.getPort() : 80;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    /** Where the backend came from: config, dns or api. */
+    public String source() {
+        return source;
+    }
+
+    public BackendState state() {
+        return state;
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    public long totalSessions() {
+        return totalSessions.get();
+    }
+
+    public long failedHandshakes() {
+        return failedHandshakes.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Whether the backend may take a new session now. */
+    public boolean accepting(long nowMillis) {
+        return state == BackendState.UP && nowMillis >= ejectedUntilMillis;
+    }
+
+    void state(BackendState state) {
+        this.state = state;
+    }
+
+    /** Active check outcome; returns the new state when it changed, else null. Called by one health thread. */
+    synchronized BackendState probed(boolean healthy, int rise, int fall, String error) {
+        if (state == BackendState.DRAINING || state == BackendState.DISABLED) {
+            return null;
+        }
+        if (healthy) {
+            unhealthyStreak = 0;
+            if (state == BackendState.DOWN && ++healthyStreak >= rise) {
+                healthyStreak = 0;
+                consecutiveFailures = 0;
+                state = BackendState.UP;
+                return state;
+            }
+        }
+        else {
+            lastError = error;
+            healthyStreak = 0;
+            if (state == BackendState.UP && ++unhealthyStreak >= fall) {
+                unhealthyStreak = 0;
+                state = BackendState.DOWN;
+                return state;
+            }
+        }
+        return null;
+    }
+
+    /** A connect or handshake failure: ejects the backend for 1 s, doubling up to 30 s while failures continue. */
+    synchronized void failed(long nowMillis, String error) {
+        failedHandshakes.incrementAndGet();
+        lastError = error;
+        long ejection = Math.min(30_000, 1_000L << Math.min(consecutiveFailures, 5));
+        consecutiveFailures++;
+        ejectedUntilMillis = nowMillis + ejection;
+    }
+
+    synchronized void succeeded() {
+        consecutiveFailures = 0;
+    }
+
+    public long ejectedUntilMillis() {
+        return ejectedUntilMillis;
+    }
+}

@@ -1,0 +1,59 @@
+package io.wsgrid.gateway.balancing;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.wsgrid.gateway.GatewayProperties;
+import io.wsgrid.gateway.backend.Backend;
+import io.wsgrid.gateway.backend.Backends;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/** Picks a backend for each new session with the current strategy, which can be switched at runtime. */
+@Component
+public class Balancer {
+
+    private static final Logger log = LoggerFactory.getLogger(Balancer.class);
+
+    private final Backends backends;
+    private final int maxPerBackend;
+    private final double hashFactor;
+    private volatile Strategy strategy;
+
+    public Balancer(Backends backends, GatewayProperties properties) {
+        this.backends = backends;
+        this.maxPerBackend = properties.maxConnectionsPerBackend();
+        this.hashFactor = properties.hashFactor();
+        this.strategy = Strategies.create(properties.strategy(), hashFactor);
+    }
+
+    public String strategy() {
+        return strategy.name();
+    }
+
+    /** Switches the strategy; new sessions use it at once, live ones stay where they are. */
+    public void strategy(String name) {
+        strategy = Strategies.create(name, hashFactor);
+        log.info("balancing strategy is now {}", name);
+    }
+
+    /** A backend for a new session, skipping {@code tried} ones; null when none may take it. */
+    public Backend pick(Strategy.Request request, Collection<Backend> tried) {
+        long now = System.currentTimeMillis();
+        List<Backend> candidates = new ArrayList<>();
+        for (Backend b : backends.all()) {
+            if (b.accepting(now) && b.connections() < maxPerBackend && !tried.contains(b)) {
+                candidates.add(b);
+            }
+        }
+        return candidates.isEmpty() ? null : strategy.pick(candidates, request);
+    }
+
+    /** Any backend that is UP (for plain HTTP API calls), or null. */
+    public Backend pickForApi(Collection<Backend> tried) {
+        return pick(new Strategy.Request(null, null), tried);
+    }
+}

@@ -1,0 +1,71 @@
+package io.wsgrid.gateway.health;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.wsgrid.gateway.GatewayProperties;
+import io.wsgrid.gateway.backend.Backend;
+import io.wsgrid.gateway.backend.Backends;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Active health checks: every interval, {@code GET <node><path>} on each backend; {@code rise} successes in a row
+ * bring a DOWN backend UP, {@code fall} failures take an UP one DOWN. Passive ejection (failed handshakes) happens in
+ * the relay; both feed the same {@link Backends}.
+ */
+@Component
+class HealthChecker implements SmartLifecycle {
+
+    private final Backends backends;
+    private final GatewayProperties.Health config;
+    private final HttpClient http;
+    private ScheduledExecutorService timer;
+
+    HealthChecker(Backends backends, GatewayProperties properties) {
+        this.backends = backends;
+        this.config = properties.health();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).build();
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("wsgrid-health").daemon().factory());
+        timer.scheduleWithFixedDelay(this::probeAll, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probeAll() {
+        for (Backend backend : backends.all()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(backend.uri() + config.path())).timeout(config.timeout()).GET().build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                boolean healthy = error == null && response.statusCode() == 200;
+                String why = error != null ? String.valueOf(error.getCause() != null ? error.getCause() : error)
+                        : "readiness answered " + response.statusCode();
+                backends.probed(backend, healthy, config.rise(), config.fall(), healthy ? "" : why);
+            });
+        }
+    }
+
+    @Override
+    public void stop() {
+        timer.shutdownNow();
+        timer = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+
+    /** Probes need the backends registered at startup; nothing waits on them. */
+    Duration interval() {
+        return config.interval();
+    }
+}

@@ -1,0 +1,68 @@
+package io.wsgrid.gateway.relay;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.channel.Channel;
+import io.wsgrid.gateway.backend.Backend;
+
+/**
+ * One relayed WebSocket session: the client's channel, the backend's, and what the admin API shows about it.
+ * Counters are written by the relay handlers and read by the admin API.
+ */
+public final class ClientConnection {
+
+    private final String id;
+    private final String remoteAddress;
+    private final String user;
+    private final String path;
+    private final long sinceMillis;
+    final Channel client;
+    volatile Channel backendChannel;
+    volatile Backend backend;
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    /** Set on the backend channel's loop when this session must be closed with 1012 at the next frame boundary. */
+    volatile boolean closeRequested;
+
+    ClientConnection(String id, Channel client, String remoteAddress, String user, String path) {
+        this.id = id;
+        this.client = client;
+        this.remoteAddress = remoteAddress;
+        this.user = user;
+        this.path = path;
+        this.sinceMillis = System.currentTimeMillis();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** The user id the upgrade named (query or token), when it named one. */
+    public String user() {
+        return user;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public long sinceMillis() {
+        return sinceMillis;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+}
