@@ -1,0 +1,87 @@
+package io.wsgrid.gateway.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real ws-node process ({@code ws-node/target/ws-node.jar}, built earlier in the reactor) as a gateway backend:
+ * it can be killed without warning like a crashed pod.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Process process;
+    private final int port;
+    private final String id;
+
+    private NodeProcess(Process process, int port, String id) {
+        this.process = process;
+        this.port = port;
+        this.id = id;
+    }
+
+    public static NodeProcess start(String id, String... extraArgs) throws IOException {
+        Path jar = Path.of(System.getProperty("user.dir")).resolveSibling("ws-node").resolve("target/ws-node.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the ws-node module first (./mvnw package)");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
+                "--wsgrid.node.id=" + id, "--wsgrid.auth.mode=none"));
+        command.addAll(List.of(extraArgs));
+        File log = Files.createTempFile("gateway-test-" + id, ".log").toFile();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        NodeProcess node = new NodeProcess(process, port, id);
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !process.isAlive() || node.ready());
+        if (!process.isAlive()) {
+            throw new IllegalStateException("ws-node " + id + " exited: " + Files.readString(log.toPath()));
+        }
+        return node;
+    }
+
+    private boolean ready() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The backend id the gateway gives this node. */
+    public String backendId() {
+        return "127.0.0.1:" + port;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** SIGKILL: no close frames, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}
