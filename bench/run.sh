@@ -9,6 +9,7 @@
 #   node    fan-out of K broadcasts to N connections: ws-node vs a minimal Node.js `ws` server
 #   memory  RSS and heap per idle connection, slope between two connection counts
 #   cluster user-directed sends through a third node to receivers on two others: memory vs redis vs rabbitmq
+#   gateway echo round trips through the gateway vs nginx (Debian's, installed when missing) to one ws-node
 #
 # Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000)
 set -euo pipefail
@@ -17,7 +18,8 @@ ROOT=$PWD
 
 : "${CONNECTIONS:=5000}" "${MESSAGES:=200}" "${IDLE_STEPS:=1000,10000}"
 : "${CLUSTER_RATE:=2000}" "${CLUSTER_MESSAGES:=20000}" "${CLUSTER_USERS:=1000}"
-SECTIONS=${*:-node memory cluster}
+: "${ECHO_CONNECTIONS:=100}" "${ECHO_SECONDS:=15}"
+SECTIONS=${*:-node memory cluster gateway}
 OUT=bench/results/latest.jsonl
 mkdir -p bench/results
 : > "$OUT"
@@ -46,7 +48,8 @@ wait_http() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; 
 start_node() { # port [extra args...] -> pid
   local port=$1; shift
   "$JAVA" -Xms512m -Xmx2g -jar ws-node/target/ws-node.jar --server.port="$port" --wsgrid.auth.mode=none \
-      --wsgrid.node.id="bench-$port" "$@" > "bench/results/ws-node-$port.log" 2>&1 &
+      --wsgrid.node.id="bench-$port" --wsgrid.node.session.rate-limit.messages-per-second=1000000 \
+      --wsgrid.node.session.rate-limit.burst=1000000 "$@" > "bench/results/ws-node-$port.log" 2>&1 &
   PIDS+=($!); wait_http "http://127.0.0.1:$port/actuator/health/readiness"; echo "$!"
 }
 
@@ -82,6 +85,28 @@ if [[ " $SECTIONS " == *" memory "* ]]; then
   NODE_PID=$(start_node 18082)
   bench "ws-node idle"         idle --url ws://127.0.0.1:18082/ws --steps "$IDLE_STEPS" --server-pid "$NODE_PID"
   kill "$NODE_PID"
+fi
+
+if [[ " $SECTIONS " == *" gateway "* ]]; then
+  echo "== relay: $ECHO_CONNECTIONS connections in a closed ping loop for ${ECHO_SECONDS}s, through the gateway and through nginx"
+  if ! command -v nginx >/dev/null; then
+    (apt-get install -y -qq nginx-light || (apt-get update -qq && apt-get install -y -qq nginx-light)) >/dev/null
+  fi
+  N=$(start_node 18087)
+  "$JAVA" -Xms256m -Xmx1g -jar gateway/target/gateway.jar --server.port=19091 --wsgrid.gateway.port=18088 \
+      --wsgrid.gateway.backends=http://127.0.0.1:18087 --wsgrid.admin.password=bench > bench/results/gateway.log 2>&1 &
+  GW=$!; PIDS+=($GW); wait_http http://127.0.0.1:19091/actuator/health
+  NGINX_DIR=$(mktemp -d)
+  sed -e "s#__PORT__#18089#; s#__BACKEND__#127.0.0.1:18087#; s#__DIR__#$NGINX_DIR#g" bench/peers/nginx.conf > "$NGINX_DIR/nginx.conf"
+  nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" > "$NGINX_DIR/out.log" 2>&1 &
+  NGX=$!; PIDS+=($NGX); sleep 1
+  NGX_PIDS=$(echo $NGX $(pgrep -P $NGX) | tr ' ' ',')
+  # Warm both JVMs first (not recorded), so neither proxy is measured against a cold node.
+  "$JAVA" -jar ws-client/target/ws-client.jar bench echo --url ws://127.0.0.1:18088/ws --connections "$ECHO_CONNECTIONS" --duration 8s --no-progress > /dev/null
+  bench "ws-node direct echo" echo --url ws://127.0.0.1:18087/ws --connections "$ECHO_CONNECTIONS" --duration "${ECHO_SECONDS}s" --server-pid "$N"
+  bench "nginx echo"          echo --url ws://127.0.0.1:18089/ws --connections "$ECHO_CONNECTIONS" --duration "${ECHO_SECONDS}s" --server-pid "$NGX_PIDS"
+  bench "gateway echo"        echo --url ws://127.0.0.1:18088/ws --connections "$ECHO_CONNECTIONS" --duration "${ECHO_SECONDS}s" --server-pid "$GW"
+  kill "$GW" "$NGX" "$N"
 fi
 
 if [[ " $SECTIONS " == *" cluster "* ]]; then

@@ -21,6 +21,8 @@ public final class ClientConnection {
     volatile Backend backend;
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
+    /** Last time a byte went either way (nanoTime); plain field written by the relay loop, read by the idle sweep. */
+    volatile long lastActivityNanos = System.nanoTime();
     /** Set on the backend channel's loop when this session must be closed with 1012 at the next frame boundary. */
     volatile boolean closeRequested;
 

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.wsgrid.common.protocol.CloseCode;
 
@@ -58,6 +57,7 @@ final class Relay {
             }
             int n = buf.readableBytes();
             c.bytesIn.add(n);
+            c.lastActivityNanos = System.nanoTime();
             shared.metrics().bytesToBackends.add(n);
             backend.write(buf, backend.voidPromise());
             if (!backend.isWritable()) {
@@ -74,13 +74,6 @@ final class Relay {
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
                 c.backendChannel.config().setAutoRead(true);
-            }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent) {
-                requestClose(c);
             }
         }
 
@@ -117,6 +110,7 @@ final class Relay {
             }
             frames.scan(buf);
             c.bytesOut.add(n);
+            c.lastActivityNanos = System.nanoTime();
             shared.metrics().bytesToClients.add(n);
             c.client.write(buf, c.client.voidPromise());
         }

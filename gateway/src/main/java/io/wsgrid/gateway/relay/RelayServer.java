@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 /**
  * The data plane's lifecycle: binds the data port on Netty (epoll when available), and on shutdown tells every relayed
  * client to reconnect now (1012) so it moves to another gateway instance. Drains requested on a backend close its
- * sessions with 1012 at the configured rate.
+ * sessions with 1012 at the configured rate, and sessions idle past the idle timeout are closed the same way.
  */
 @Component
 public class RelayServer implements SmartLifecycle {
@@ -59,7 +59,9 @@ public class RelayServer implements SmartLifecycle {
     public void start() {
         boolean epoll = Epoll.isAvailable();
         boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        // One loop per core: a relayed byte is a read and a write, and more threads than cores only add switches.
+        workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         drainer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("wsgrid-drain").daemon().factory());
         server = new ServerBootstrap().group(boss, workers)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -68,6 +70,18 @@ public class RelayServer implements SmartLifecycle {
                 .childHandler(initializer)
                 .bind(properties.port()).syncUninterruptibly().channel();
         port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+        // Idle sessions are found by a sweep over timestamps rather than a per-session timer handler, which would
+        // allocate a promise and a listener for every relayed write.
+        long idleNanos = properties.idleTimeout().toNanos();
+        long sweep = Math.max(1000, properties.idleTimeout().toMillis() / 4);
+        drainer.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            for (ClientConnection c : clients.all()) {
+                if (now - c.lastActivityNanos > idleNanos) {
+                    Relay.requestClose(c);
+                }
+            }
+        }, sweep, sweep, TimeUnit.MILLISECONDS);
         log.info("gateway data plane listening on port {} ({})", port, epoll ? "epoll" : "nio");
     }
 

@@ -18,7 +18,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.wsgrid.gateway.backend.Backend;
 import io.wsgrid.gateway.balancing.Strategy;
 
@@ -176,8 +175,6 @@ final class WebSocketUpgrade {
             Relay.Backward backward = new Relay.Backward(connection, shared);
             backendCtx.pipeline().replace(this, "relay", backward);
             Relay.Forward forward = new Relay.Forward(connection, shared);
-            long idle = shared.properties().idleTimeout().toMillis();
-            client.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
             client.pipeline().addLast("relay", forward);
             client.pipeline().remove("aggregator");
             client.pipeline().remove("http");

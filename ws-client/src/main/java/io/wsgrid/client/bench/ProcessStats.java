@@ -16,9 +16,16 @@ public final class ProcessStats {
     private static final long TICKS_PER_SECOND = 100;
 
     private final long pid;
+    private final java.util.List<Long> others;
 
     public ProcessStats(long pid) {
-        this.pid = pid;
+        this(java.util.List.of(pid));
+    }
+
+    /** Several processes counted as one server (nginx's workers); memory figures use the first. */
+    public ProcessStats(java.util.List<Long> pids) {
+        this.pid = pids.getFirst();
+        this.others = pids.subList(1, pids.size());
     }
 
     public long pid() {
@@ -41,6 +48,14 @@ public final class ProcessStats {
     }
 
     private long statTicks(int field) throws IOException {
+        long sum = statTicks(pid, field);
+        for (long other : others) {
+            sum += statTicks(other, field);
+        }
+        return sum;
+    }
+
+    private static long statTicks(long pid, int field) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         // Fields after the command name, which is in parentheses and may contain spaces.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

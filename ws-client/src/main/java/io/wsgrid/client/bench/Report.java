@@ -114,7 +114,8 @@ public final class Report {
         }
         String suffix = row.label().contains(" ") ? row.label().substring(row.label().indexOf(' ')) : "";
         for (Row candidate : table) {
-            boolean isPeer = !candidate.label().startsWith("ws-node") && !candidate.label().startsWith("gateway");
+            boolean isPeer = !candidate.label().startsWith("ws-node") && !candidate.label().startsWith("gateway")
+                    && !candidate.label().startsWith("memory");
             if (isPeer && candidate.label().endsWith(suffix)) {
                 return candidate;
             }

@@ -38,8 +38,8 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "2", description = "client event loops (default: ${DEFAULT-VALUE})")
         int threads;
 
-        @Option(names = "--server-pid", description = "pid of the server process, to report its CPU and memory")
-        Long serverPid;
+        @Option(names = "--server-pid", split = ",", description = "pid of the server process (several, comma-separated, are summed), to report its CPU and memory")
+        List<Long> serverPids;
 
         @Option(names = "--json", description = "print the result as one JSON object")
         boolean json;
@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
         boolean progress;
 
         LoadRun run() {
-            return new LoadRun(urls, connections, sources, threads, "bench-", serverPid == null ? null : new ProcessStats(serverPid), progress);
+            return new LoadRun(urls, connections, sources, threads, "bench-", serverPids == null ? null : new ProcessStats(serverPids), progress);
         }
 
         int print(Result result) {
