@@ -58,6 +58,8 @@ final class Connections implements AutoCloseable {
     final AtomicLong open = new AtomicLong();
     final Recorder latencyMicros = new Recorder(3);
     volatile boolean echo;
+    /** Speak Engine.IO/Socket.IO 4 framing (for the Socket.IO peer): answer the open and ping packets. */
+    volatile boolean socketIo;
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
@@ -177,6 +179,20 @@ final class Connections implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
             ByteBuf content = frame.content();
             if (startsWith(content, CONNECTED)) {
+                return;
+            }
+            if (socketIo && content.readableBytes() > 0 && content.getByte(content.readerIndex()) != '4') {
+                // Engine.IO control packets: 0 = open (join the default namespace), 2 = ping (answer pong).
+                byte type = content.getByte(content.readerIndex());
+                if (type == '0') {
+                    ctx.writeAndFlush(new TextWebSocketFrame("40"));
+                }
+                else if (type == '2') {
+                    ctx.writeAndFlush(new TextWebSocketFrame("3"));
+                }
+                return;
+            }
+            if (socketIo && content.readableBytes() >= 2 && content.getByte(content.readerIndex() + 1) == '0') {
                 return;
             }
             received.increment();

@@ -44,11 +44,14 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--json", description = "print the result as one JSON object")
         boolean json;
 
+        @Option(names = "--socket-io", description = "the server speaks Socket.IO 4 (URL like ws://host:port/socket.io/?EIO=4&transport=websocket)")
+        boolean socketIo;
+
         @Option(names = "--no-progress", negatable = true, defaultValue = "true", description = "progress bar on a terminal (default: on)")
         boolean progress;
 
         LoadRun run() {
-            return new LoadRun(urls, connections, sources, threads, "bench-", serverPids == null ? null : new ProcessStats(serverPids), progress);
+            return new LoadRun(urls, connections, sources, threads, "bench-", serverPids == null ? null : new ProcessStats(serverPids), progress, socketIo);
         }
 
         int print(Result result) {

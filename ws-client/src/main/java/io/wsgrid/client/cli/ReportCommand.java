@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import io.wsgrid.client.bench.Chart;
 import io.wsgrid.client.bench.Report;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,15 +17,26 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "the JSON lines file (bench/results/latest.jsonl)")
     Path results;
 
-    @Option(names = "--markdown", description = "also write the tables to this file")
-    Path markdown;
+    @Option(names = "--page", description = "also write the whole benchmarks page (method, tables, goals) to this file")
+    Path page;
+
+    @Option(names = "--chart", description = "also draw the cost figures as a PNG")
+    Path chart;
+
+    @Option(names = "--command", defaultValue = "bench/run.sh", description = "the command named on the page")
+    String command;
 
     @Override
     public Integer call() throws Exception {
-        String md = Report.markdown(Report.read(results));
-        System.out.print(md);
-        if (markdown != null) {
-            Files.writeString(markdown, md);
+        java.util.List<Report.Row> rows = Report.read(results);
+        System.out.print(Report.markdown(rows));
+        if (chart != null) {
+            Chart.write(rows, chart);
+        }
+        if (page != null) {
+            Path dir = page.toAbsolutePath().getParent();
+            String chartPath = chart == null ? "benchmarks.png" : dir.relativize(chart.toAbsolutePath()).toString();
+            Files.writeString(page, Report.page(rows, command, chartPath));
         }
         return 0;
     }

@@ -19,7 +19,7 @@ import io.wsgrid.node.cluster.redis.RedisDirectory;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.offline.OfflineProperties;
-import io.wsgrid.node.session.Outbound;
+import io.wsgrid.node.delivery.LocalDelivery;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -88,9 +88,9 @@ class ClusterConfiguration {
     }
 
     @Bean
-    ClusterRouter clusterRouter(Hub hub, Outbound outbound, RedisDirectory directory, ClusterBus bus, NodeProperties node,
+    ClusterRouter clusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, ClusterBus bus, NodeProperties node,
             NodeMetrics metrics, ClusterProperties cluster) {
-        return new ClusterRouter(hub, outbound, directory, bus, node.id(), metrics, cluster.redis().heartbeatInterval().toMillis());
+        return new ClusterRouter(hub, local, directory, bus, node.id(), metrics, cluster.redis().heartbeatInterval().toMillis());
     }
 
     /** DOWN while the bus or the directory's Redis connection is down; deliveries across nodes stop meanwhile. */

@@ -8,18 +8,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.PooledByteBufAllocator;
-import io.wsgrid.common.protocol.CloseCode;
-import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.cluster.Envelope.Kind;
 import io.wsgrid.node.cluster.redis.Keys;
 import io.wsgrid.node.cluster.redis.RedisDirectory;
+import io.wsgrid.node.delivery.LocalDelivery;
 import io.wsgrid.node.delivery.Router;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.metrics.NodeMetrics.DropReason;
-import io.wsgrid.node.session.Frames;
-import io.wsgrid.node.session.Outbound;
 import io.wsgrid.node.session.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +35,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ClusterRouter.class);
 
     private final Hub hub;
-    private final Outbound outbound;
+    private final LocalDelivery local;
     private final RedisDirectory directory;
     private final ClusterBus bus;
     private final String nodeId;
@@ -48,10 +44,10 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private ScheduledExecutorService timer;
     private volatile boolean running;
 
-    ClusterRouter(Hub hub, Outbound outbound, RedisDirectory directory, ClusterBus bus, String nodeId, NodeMetrics metrics,
+    ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, ClusterBus bus, String nodeId, NodeMetrics metrics,
             long heartbeatMillis) {
         this.hub = hub;
-        this.outbound = outbound;
+        this.local = local;
         this.directory = directory;
         this.bus = bus;
         this.nodeId = nodeId;
@@ -107,23 +103,18 @@ final class ClusterRouter implements Router, SmartLifecycle {
     }
 
     private boolean deliverLocally(String tenant, String user, byte[] message, long acceptedNanos) {
-        Session[] sessions = hub.userSessions(tenant, user);
-        if (sessions.length == 0) {
-            return false;
-        }
-        outbound.dispatch(sessions, Frames.text(PooledByteBufAllocator.DEFAULT, message), NodeMetrics.Kind.USER, acceptedNanos);
-        return true;
+        return local.toUser(tenant, user, message, acceptedNanos);
     }
 
     @Override
     public void toGroup(String tenant, String group, byte[] message, long acceptedNanos) {
-        outbound.dispatch(hub.groupSessions(tenant, group), Frames.text(PooledByteBufAllocator.DEFAULT, message), NodeMetrics.Kind.GROUP, acceptedNanos);
+        local.toGroup(tenant, group, message, acceptedNanos);
         bus.publishToAll(Envelope.delivery(Kind.GROUP, nodeId, tenant, group, message));
     }
 
     @Override
     public void broadcast(String tenant, byte[] message, long acceptedNanos) {
-        outbound.dispatch(hub.tenantSessions(tenant), Frames.text(PooledByteBufAllocator.DEFAULT, message), NodeMetrics.Kind.BROADCAST, acceptedNanos);
+        local.broadcast(tenant, message, acceptedNanos);
         bus.publishToAll(Envelope.delivery(Kind.BROADCAST, nodeId, tenant, "", message));
     }
 
@@ -163,32 +154,22 @@ final class ClusterRouter implements Router, SmartLifecycle {
     }
 
     private void joinLocally(String tenant, String user, String group) {
-        for (Session s : hub.joinUser(tenant, user, group)) {
+        for (Session s : local.joinUser(tenant, user, group)) {
             joined(s, group);
-            outbound.reply(s, new ServerMessage.Joined(group));
         }
     }
 
     private void leaveLocally(String tenant, String user, String group) {
-        for (Session s : hub.leaveUser(tenant, user, group)) {
+        for (Session s : local.leaveUser(tenant, user, group)) {
             left(s, group);
-            outbound.reply(s, new ServerMessage.Left(group));
         }
-    }
-
-    private int kickLocally(String tenant, String user) {
-        int closed = 0;
-        for (Session s : hub.userSessions(tenant, user)) {
-            closed += s.close(CloseCode.KICKED, "kicked") ? 1 : 0;
-        }
-        return closed;
     }
 
     @Override
     public CompletionStage<Integer> kick(String tenant, String user) {
         return directory.presence(tenant, user).thenCompose(presence -> {
             int elsewhere = presence.entrySet().stream().filter(e -> !e.getKey().equals(nodeId)).mapToInt(e -> e.getValue()).sum();
-            int here = kickLocally(tenant, user);
+            int here = local.kick(tenant, user);
             return bus.publishToAll(Envelope.control(Kind.KICK, nodeId, tenant, user, "")).thenApply(x -> here + elsewhere);
         });
     }
@@ -213,13 +194,11 @@ final class ClusterRouter implements Router, SmartLifecycle {
                     metrics.dropped(DropReason.SESSION_CLOSED);
                 }
             }
-            case GROUP -> outbound.dispatch(hub.groupSessions(e.tenant(), e.target()), Frames.text(PooledByteBufAllocator.DEFAULT, e.payload()),
-                    NodeMetrics.Kind.GROUP, now);
-            case BROADCAST -> outbound.dispatch(hub.tenantSessions(e.tenant()), Frames.text(PooledByteBufAllocator.DEFAULT, e.payload()),
-                    NodeMetrics.Kind.BROADCAST, now);
+            case GROUP -> local.toGroup(e.tenant(), e.target(), e.payload(), now);
+            case BROADCAST -> local.broadcast(e.tenant(), e.payload(), now);
             case JOIN -> joinLocally(e.tenant(), e.target(), e.extra());
             case LEAVE -> leaveLocally(e.tenant(), e.target(), e.extra());
-            case KICK -> kickLocally(e.tenant(), e.target());
+            case KICK -> local.kick(e.tenant(), e.target());
         }
     }
 

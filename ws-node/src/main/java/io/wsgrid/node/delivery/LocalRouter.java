@@ -4,15 +4,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import io.netty.buffer.PooledByteBufAllocator;
-import io.wsgrid.common.protocol.CloseCode;
-import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
 import io.wsgrid.node.hub.Hub;
-import io.wsgrid.node.metrics.NodeMetrics.Kind;
 import io.wsgrid.node.offline.InMemoryOfflineStore;
-import io.wsgrid.node.session.Frames;
-import io.wsgrid.node.session.Outbound;
 import io.wsgrid.node.session.Session;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,13 +21,13 @@ import org.springframework.stereotype.Component;
 class LocalRouter implements Router {
 
     private final Hub hub;
-    private final Outbound outbound;
+    private final LocalDelivery local;
     private final InMemoryOfflineStore offline;
     private final String nodeId;
 
-    LocalRouter(Hub hub, Outbound outbound, InMemoryOfflineStore offline, NodeProperties node) {
+    LocalRouter(Hub hub, LocalDelivery local, InMemoryOfflineStore offline, NodeProperties node) {
         this.hub = hub;
-        this.outbound = outbound;
+        this.local = local;
         this.offline = offline;
         this.nodeId = node.id();
     }
@@ -46,20 +40,17 @@ class LocalRouter implements Router {
             }
             return live;
         });
-        if (sessions.length > 0) {
-            outbound.dispatch(sessions, Frames.text(PooledByteBufAllocator.DEFAULT, message), Kind.USER, acceptedNanos);
-        }
-        return CompletableFuture.completedFuture(sessions.length == 0);
+        return CompletableFuture.completedFuture(!local.toSessions(sessions, message, acceptedNanos));
     }
 
     @Override
     public void toGroup(String tenant, String group, byte[] message, long acceptedNanos) {
-        outbound.dispatch(hub.groupSessions(tenant, group), Frames.text(PooledByteBufAllocator.DEFAULT, message), Kind.GROUP, acceptedNanos);
+        local.toGroup(tenant, group, message, acceptedNanos);
     }
 
     @Override
     public void broadcast(String tenant, byte[] message, long acceptedNanos) {
-        outbound.dispatch(hub.tenantSessions(tenant), Frames.text(PooledByteBufAllocator.DEFAULT, message), Kind.BROADCAST, acceptedNanos);
+        local.broadcast(tenant, message, acceptedNanos);
     }
 
     @Override
@@ -82,27 +73,19 @@ class LocalRouter implements Router {
 
     @Override
     public CompletionStage<Void> joinUser(String tenant, String user, String group) {
-        for (Session s : hub.joinUser(tenant, user, group)) {
-            outbound.reply(s, new ServerMessage.Joined(group));
-        }
+        local.joinUser(tenant, user, group);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<Void> leaveUser(String tenant, String user, String group) {
-        for (Session s : hub.leaveUser(tenant, user, group)) {
-            outbound.reply(s, new ServerMessage.Left(group));
-        }
+        local.leaveUser(tenant, user, group);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<Integer> kick(String tenant, String user) {
-        int closed = 0;
-        for (Session s : hub.userSessions(tenant, user)) {
-            closed += s.close(CloseCode.KICKED, "kicked") ? 1 : 0;
-        }
-        return CompletableFuture.completedFuture(closed);
+        return CompletableFuture.completedFuture(local.kick(tenant, user));
     }
 
     @Override
