@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,10 +61,5 @@ class HealthChecker implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return timer != null;
-    }
-
-    /** Probes need the backends registered at startup; nothing waits on them. */
-    Duration interval() {
-        return config.interval();
     }
 }

@@ -14,7 +14,6 @@ public final class ClientConnection {
     private final String id;
     private final String remoteAddress;
     private final String user;
-    private final String path;
     private final long sinceMillis;
     final Channel client;
     volatile Channel backendChannel;
@@ -26,12 +25,11 @@ public final class ClientConnection {
     /** Set on the backend channel's loop when this session must be closed with 1012 at the next frame boundary. */
     volatile boolean closeRequested;
 
-    ClientConnection(String id, Channel client, String remoteAddress, String user, String path) {
+    ClientConnection(String id, Channel client, String remoteAddress, String user) {
         this.id = id;
         this.client = client;
         this.remoteAddress = remoteAddress;
         this.user = user;
-        this.path = path;
         this.sinceMillis = System.currentTimeMillis();
     }
 
@@ -46,10 +44,6 @@ public final class ClientConnection {
     /** The user id the upgrade named (query or token), when it named one. */
     public String user() {
         return user;
-    }
-
-    public String path() {
-        return path;
     }
 
     public long sinceMillis() {

@@ -145,8 +145,6 @@ final class WebSocketUpgrade {
                 switchToRelay(ctx, headLength);
             }
             else if (status >= 500 || status < 0) {
-                head.release();
-                ctx.close();
                 fail(ctx, "answered HTTP " + status);
             }
             else {
@@ -167,7 +165,7 @@ final class WebSocketUpgrade {
             shared.backends().opened(backend);
             shared.metrics().handshake("relayed");
             Channel backendChannel = backendCtx.channel();
-            ClientConnection connection = new ClientConnection(UUID.randomUUID().toString(), client.channel(), clientIp, userKey, request.uri());
+            ClientConnection connection = new ClientConnection(UUID.randomUUID().toString(), client.channel(), clientIp, userKey);
             connection.backend = backend;
             connection.backendChannel = backendChannel;
             shared.clients().add(connection);

@@ -32,6 +32,26 @@ import org.HdrHistogram.Histogram;
 public record LoadRun(List<URI> urls, int connections, int sources, int threads, String userPrefix, ProcessStats server,
         boolean progress, boolean socketIo) {
 
+    /** Spaces events {@code 1/rate} apart on the nano clock without drifting; rate 0 means no spacing. */
+    private static final class Pacer {
+        private final long interval;
+        private long next = System.nanoTime();
+
+        Pacer(int rate) {
+            this.interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
+        }
+
+        void awaitNext() {
+            if (interval > 0) {
+                next += interval;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+        }
+    }
+
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -127,16 +147,9 @@ public record LoadRun(List<URI> urls, int connections, int sources, int threads,
 
     private void sendDirect(URI restBase, int messages, int rate, String apiKey, int users, Progress bar) throws InterruptedException {
         try (RestSender sender = new RestSender(restBase, 32, apiKey)) {
-            long intervalNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
-            long next = System.nanoTime();
+            Pacer pacer = new Pacer(rate);
             for (int i = 0; i < messages; i++) {
-                if (intervalNanos > 0) {
-                    next += intervalNanos;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                }
+                pacer.awaitNext();
                 sender.post("/api/v1/users/" + userPrefix + (i % users) + "/messages", "{\"data\":{\"t\":" + System.nanoTime() + "}}");
                 bar.update("send", i + 1, messages);
             }
@@ -150,14 +163,10 @@ public record LoadRun(List<URI> urls, int connections, int sources, int threads,
     private void sendBroadcasts(URI restBase, int messages, int rate, String apiKey, Connections conns, Progress bar)
             throws InterruptedException {
         Semaphore inFlight = new Semaphore(8);
-        long intervalNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer(rate);
         List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
         for (int i = 0; i < messages; i++) {
-            if (intervalNanos > 0) {
-                next += intervalNanos;
-                LockSupport.parkNanos(next - System.nanoTime());
-            }
+            pacer.awaitNext();
             inFlight.acquire();
             HttpRequest.Builder request = HttpRequest.newBuilder(restBase.resolve("/api/v1/broadcast"))
                     .header("Content-Type", "application/json")
@@ -275,16 +284,14 @@ public record LoadRun(List<URI> urls, int connections, int sources, int threads,
     public Result churn(int perSecond, Duration duration) throws Exception {
         Progress bar = new Progress(progress);
         try (Connections conns = newConnections()) {
-            long interval = TimeUnit.SECONDS.toNanos(1) / Math.max(1, perSecond);
+            Pacer pacer = new Pacer(Math.max(1, perSecond));
             long start = System.nanoTime();
             long end = start + duration.toNanos();
-            long next = start;
             int opened = 0;
             java.util.concurrent.atomic.LongAdder completed = new java.util.concurrent.atomic.LongAdder();
             List<CompletableFuture<Channel>> live = new ArrayList<>();
             while (System.nanoTime() < end) {
-                next += interval;
-                LockSupport.parkNanos(next - System.nanoTime());
+                pacer.awaitNext();
                 live.add(conns.open(opened, userPrefix + (opened % Math.max(1, connections))).whenComplete((ch, e) -> {
                     if (ch != null) {
                         completed.increment();

@@ -130,21 +130,12 @@ public class Outbound {
      * and from then on writes frames as they come. Runs on the session's event loop.
      */
     void release(Session session, java.util.List<ByteBuf> first) {
-        LoopWriter writer = writers[session.loopIndex()];
         session.holding = false;
-        for (ByteBuf frame : first) {
-            if (!writer.write(session, frame)) {
-                frame.release();
-            }
-        }
+        first.forEach(frame -> writeOnLoop(session, frame));
         java.util.List<ByteBuf> held = session.held;
         session.held = null;
         if (held != null) {
-            for (ByteBuf frame : held) {
-                if (!writer.write(session, frame)) {
-                    frame.release();
-                }
-            }
+            held.forEach(frame -> writeOnLoop(session, frame));
         }
     }
 

@@ -165,15 +165,6 @@ public final class Session {
         }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Writes a frame built by {@link Frames} and flushes it now. Event loop only; releases the frame if closed. */
-    void writeNow(ByteBuf frame) {
-        if (state != OPEN || !channel.isActive()) {
-            frame.release();
-            return;
-        }
-        frameWriter().writeAndFlush(frame, channel.voidPromise());
-    }
-
     @Override
     public String toString() {
         return "Session[" + id + " " + tenant + "/" + user + "]";
