@@ -22,6 +22,7 @@ public class Balancer {
     private final int maxPerBackend;
     private final double hashFactor;
     private volatile Strategy strategy;
+    private final java.util.concurrent.atomic.AtomicInteger apiNext = new java.util.concurrent.atomic.AtomicInteger();
 
     public Balancer(Backends backends, GatewayProperties properties) {
         this.backends = backends;
@@ -42,6 +43,21 @@ public class Balancer {
 
     /** A backend for a new session, skipping {@code tried} ones; null when none may take it. */
     public Backend pick(Strategy.Request request, Collection<Backend> tried) {
+        List<Backend> candidates = candidates(tried);
+        return candidates.isEmpty() ? null : strategy.pick(candidates, request);
+    }
+
+    /**
+     * A backend for one plain HTTP API call, skipping {@code tried} ones; null when none may take it. Calls are
+     * spread round robin whatever the session strategy: a user-keyed strategy has no key for them and would send
+     * every call to one node.
+     */
+    public Backend pickForApi(Collection<Backend> tried) {
+        List<Backend> candidates = candidates(tried);
+        return candidates.isEmpty() ? null : candidates.get(Math.floorMod(apiNext.getAndIncrement(), candidates.size()));
+    }
+
+    private List<Backend> candidates(Collection<Backend> tried) {
         long now = System.currentTimeMillis();
         List<Backend> candidates = new ArrayList<>();
         for (Backend b : backends.all()) {
@@ -49,11 +65,6 @@ public class Balancer {
                 candidates.add(b);
             }
         }
-        return candidates.isEmpty() ? null : strategy.pick(candidates, request);
-    }
-
-    /** Any backend that is UP (for plain HTTP API calls), or null. */
-    public Backend pickForApi(Collection<Backend> tried) {
-        return pick(new Strategy.Request(null, null), tried);
+        return candidates;
     }
 }
