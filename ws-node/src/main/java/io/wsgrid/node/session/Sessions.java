@@ -72,6 +72,7 @@ public class Sessions {
         session.rateLimit = Bucket.builder().addLimit(rateLimit).build();
         int queueBytes = (int) properties.outboundQueueSize().toBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(queueBytes / 2, queueBytes));
+        channel.pipeline().addFirst("wsgrid.linger", new LingeringClose());
         connection.addHandlerLast("wsgrid.aggregator", new WebSocketFrameAggregator((int) properties.maxFrameSize().toBytes()));
         connection.addHandlerLast("wsgrid.session", new SessionHandler(session, this));
         channel.config().setAutoRead(true);
