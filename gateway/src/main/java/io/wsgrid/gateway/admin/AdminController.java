@@ -4,15 +4,23 @@ import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
 
 import io.wsgrid.gateway.backend.Backend;
+import io.wsgrid.gateway.backend.BackendState;
 import io.wsgrid.gateway.backend.Backends;
 import io.wsgrid.gateway.balancing.Balancer;
 import io.wsgrid.gateway.balancing.Strategies;
 import io.wsgrid.gateway.relay.ClientConnection;
 import io.wsgrid.gateway.relay.Clients;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,9 +33,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-import org.springframework.http.ProblemDetail;
 
-/** The admin API on the admin port: backends, clients, strategy. The admin UI uses the same calls. */
+/** The admin API on the admin port: overview, backends, nodes, clients, strategy, sending. The admin UI uses the same calls. */
 @RestController
 @RequestMapping("/api")
 class AdminController {
@@ -59,14 +66,59 @@ class AdminController {
     record StrategyChange(String strategy) {
     }
 
+    record WeightChange(Integer weight) {
+    }
+
+    /**
+     * The cluster at a glance. {@code users} adds up the nodes' distinct users, so a user with sessions on two nodes
+     * counts twice; {@code sessions} is what the nodes hold (the gateway's own relayed count is {@code gatewaySessions}).
+     */
+    record Overview(String strategy, int nodes, int nodesReachable, Map<String, Long> backends, int gatewaySessions,
+            int sessions, int users, double messagesPerSecond, double deliveriesPerSecond) {
+    }
+
     private final Backends backends;
     private final Clients clients;
     private final Balancer balancer;
+    private final NodeMonitor monitor;
+    private final AdminMessenger messenger;
 
-    AdminController(Backends backends, Clients clients, Balancer balancer) {
+    AdminController(Backends backends, Clients clients, Balancer balancer, NodeMonitor monitor, AdminMessenger messenger) {
         this.backends = backends;
         this.clients = clients;
         this.balancer = balancer;
+        this.monitor = monitor;
+        this.messenger = messenger;
+    }
+
+    @GetMapping("/overview")
+    Overview overview() {
+        List<NodeMonitor.NodeView> nodes = monitor.nodes();
+        Map<String, Long> states = new TreeMap<>();
+        for (BackendState state : BackendState.values()) {
+            states.put(state.name(), 0L);
+        }
+        backends.all().forEach(b -> states.merge(b.state().name(), 1L, Long::sum));
+        List<NodeMonitor.NodeView> reachable = nodes.stream().filter(NodeMonitor.NodeView::reachable).toList();
+        return new Overview(balancer.strategy(), nodes.size(), reachable.size(), states, clients.count(),
+                reachable.stream().mapToInt(NodeMonitor.NodeView::sessions).sum(),
+                reachable.stream().mapToInt(NodeMonitor.NodeView::users).sum(),
+                reachable.stream().mapToDouble(NodeMonitor.NodeView::messagesPerSecond).sum(),
+                reachable.stream().mapToDouble(NodeMonitor.NodeView::deliveriesPerSecond).sum());
+    }
+
+    /** Every backend's last stats and health, as collected by the gateway each poll interval. */
+    @GetMapping("/nodes")
+    List<NodeMonitor.NodeView> nodes() {
+        return monitor.nodes();
+    }
+
+    /** Sends a message through a node's REST API; the node's answer comes back as is (202 with the message id). */
+    @PostMapping("/messages")
+    Mono<ResponseEntity<String>> send(@RequestBody AdminMessenger.Send body) {
+        return Mono.fromFuture(messenger.send(body)).map(answer -> ResponseEntity.status(answer.status())
+                .contentType(answer.status() < 400 ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON)
+                .body(answer.body()));
     }
 
     @GetMapping("/backends")
@@ -91,6 +143,14 @@ class AdminController {
             case "drain" -> backends.drain(id);
             default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown action '" + action + "'; use enable, disable or drain");
         });
+    }
+
+    @PutMapping("/backends/{id}/weight")
+    BackendView weight(@PathVariable String id, @RequestBody WeightChange change) {
+        if (change.weight() == null) {
+            throw new IllegalArgumentException("'weight' is required, e.g. {\"weight\":3}");
+        }
+        return BackendView.of(backends.weight(id, change.weight()));
     }
 
     @DeleteMapping("/backends/{id}")
@@ -130,6 +190,11 @@ class AdminController {
     StrategyView strategy(@RequestBody StrategyChange change) {
         balancer.strategy(change.strategy() == null ? "" : change.strategy());
         return strategy();
+    }
+
+    @ExceptionHandler(NoSuchElementException.class)
+    ProblemDetail notFound(NoSuchElementException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -5,14 +5,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One ws-node behind the gateway. Its URI, id and weight are fixed; state and counters change and are safe to read
+ * One ws-node behind the gateway. Its URI and id are fixed; weight, state and counters change and are safe to read
  * from any thread.
  */
 public final class Backend {
 
     private final String id;
     private final URI uri;
-    private final int weight;
+    private volatile int weight;
     private final String source;
     private volatile BackendState state = BackendState.DOWN;
     private volatile long ejectedUntilMillis;
@@ -49,6 +49,10 @@ public final class Backend {
 
     public int weight() {
         return weight;
+    }
+
+    void weight(int weight) {
+        this.weight = weight;
     }
 
     /** Where the backend came from: config, dns or api. */

@@ -3,6 +3,7 @@ package io.wsgrid.gateway.backend;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -47,9 +48,7 @@ public class Backends {
         if (uri.getHost() == null || uri.getPort() <= 0 || !"http".equals(uri.getScheme())) {
             throw new IllegalArgumentException("backend URL must look like http://host:port, got " + uri);
         }
-        if (weight < 1 || weight > 1000) {
-            throw new IllegalArgumentException("weight must be 1 to 1000, got " + weight);
-        }
+        checkWeight(weight);
         String id = uri.getHost() + ":" + uri.getPort();
         Optional<Backend> existing = get(id);
         if (existing.isPresent()) {
@@ -84,6 +83,25 @@ public class Backends {
         return true;
     }
 
+    /** Changes a backend's weight (weighted round robin); takes effect from the next pick. */
+    public Backend weight(String id, int weight) {
+        checkWeight(weight);
+        Backend backend = require(id);
+        backend.weight(weight);
+        log.info("backend {} weight is now {}", id, weight);
+        return backend;
+    }
+
+    private static void checkWeight(int weight) {
+        if (weight < 1 || weight > 1000) {
+            throw new IllegalArgumentException("weight must be 1 to 1000, got " + weight);
+        }
+    }
+
+    private Backend require(String id) {
+        return get(id).orElseThrow(() -> new NoSuchElementException("no backend '" + id + "'"));
+    }
+
     public Backend enable(String id) {
         return transition(id, BackendState.UP);
     }
@@ -100,7 +118,7 @@ public class Backends {
     }
 
     private Backend transition(String id, BackendState state) {
-        Backend backend = get(id).orElseThrow(() -> new IllegalArgumentException("no backend '" + id + "'"));
+        Backend backend = require(id);
         backend.state(state);
         log.info("backend {} is now {}", id, state);
         return backend;

@@ -35,10 +35,8 @@ class GatewayIntegrationTests {
     static void startNodes() throws Exception {
         // A real cluster (Redis bus), so a REST call through the gateway reaches users on any node.
         String prefix = "wsgrid-gateway-test-" + Long.toHexString(System.nanoTime());
-        for (String id : List.of("n1", "n2", "n3")) {
-            NODES.add(NodeProcess.start(id, "--wsgrid.node.session.compression=true", "--wsgrid.cluster.bus=redis",
-                    "--wsgrid.cluster.redis.prefix=" + prefix));
-        }
+        NODES.addAll(NodeProcess.startAll(List.of("n1", "n2", "n3"), "--wsgrid.node.session.compression=true",
+                "--wsgrid.cluster.bus=redis", "--wsgrid.cluster.redis.prefix=" + prefix));
     }
 
     @AfterAll

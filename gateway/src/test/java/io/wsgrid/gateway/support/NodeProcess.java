@@ -27,14 +27,32 @@ public final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final String id;
+    private final Path log;
 
-    private NodeProcess(Process process, int port, String id) {
+    private NodeProcess(Process process, int port, String id, Path log) {
         this.process = process;
         this.port = port;
         this.id = id;
+        this.log = log;
     }
 
     public static NodeProcess start(String id, String... extraArgs) throws IOException {
+        return launch(id, extraArgs).awaitReady();
+    }
+
+    /** Starts the nodes side by side (a JVM start is mostly waiting) and returns when all are ready. */
+    public static List<NodeProcess> startAll(List<String> ids, String... extraArgs) throws IOException {
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (String id : ids) {
+            nodes.add(launch(id, extraArgs));
+        }
+        for (NodeProcess node : nodes) {
+            node.awaitReady();
+        }
+        return nodes;
+    }
+
+    private static NodeProcess launch(String id, String... extraArgs) throws IOException {
         Path jar = Path.of(System.getProperty("user.dir")).resolveSibling("ws-node").resolve("target/ws-node.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the ws-node module first (./mvnw package)");
@@ -49,12 +67,15 @@ public final class NodeProcess implements AutoCloseable {
         command.addAll(List.of(extraArgs));
         File log = Files.createTempFile("gateway-test-" + id, ".log").toFile();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        NodeProcess node = new NodeProcess(process, port, id);
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !process.isAlive() || node.ready());
+        return new NodeProcess(process, port, id, log.toPath());
+    }
+
+    private NodeProcess awaitReady() throws IOException {
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !process.isAlive() || ready());
         if (!process.isAlive()) {
-            throw new IllegalStateException("ws-node " + id + " exited: " + Files.readString(log.toPath()));
+            throw new IllegalStateException("ws-node " + id + " exited: " + Files.readString(log));
         }
-        return node;
+        return this;
     }
 
     private boolean ready() throws Exception {

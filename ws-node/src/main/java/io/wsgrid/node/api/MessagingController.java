@@ -8,6 +8,7 @@ import io.wsgrid.node.NodeProperties;
 import io.wsgrid.node.delivery.Messenger;
 import io.wsgrid.node.delivery.Router;
 import io.wsgrid.node.hub.Hub;
+import io.wsgrid.node.metrics.NodeMetrics;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -39,19 +40,21 @@ class MessagingController {
     record Closed(int closed) {
     }
 
-    record NodeStats(String node, int sessions, int users, int groups, int[] shards) {
+    record NodeStats(String node, int sessions, int users, int groups, long messages, long deliveries, int[] shards) {
     }
 
     private final Messenger messenger;
     private final Router router;
     private final Hub hub;
     private final String nodeId;
+    private final NodeMetrics metrics;
 
-    MessagingController(Messenger messenger, Router router, Hub hub, NodeProperties node) {
+    MessagingController(Messenger messenger, Router router, Hub hub, NodeProperties node, NodeMetrics metrics) {
         this.messenger = messenger;
         this.router = router;
         this.hub = hub;
         this.nodeId = node.id();
+        this.metrics = metrics;
     }
 
     @PostMapping("/users/{user}/messages")
@@ -104,7 +107,8 @@ class MessagingController {
     @GetMapping("/stats")
     NodeStats stats() {
         Hub.HubStats stats = hub.stats();
-        return new NodeStats(nodeId, stats.sessions(), stats.users(), stats.groups(), stats.perShard());
+        return new NodeStats(nodeId, stats.sessions(), stats.users(), stats.groups(), metrics.messagesTotal(),
+                metrics.deliveriesTotal(), stats.perShard());
     }
 
     private static String name(String value, String what) {

@@ -97,4 +97,22 @@ public class NodeMetrics {
     public void offlineDrained(int count) {
         offlineDrained.increment(count);
     }
+
+    /** Messages accepted by this node since it started, all kinds. */
+    public long messagesTotal() {
+        return total(messages);
+    }
+
+    /** Frames written to this node's sessions since it started, all kinds. */
+    public long deliveriesTotal() {
+        return total(deliveries);
+    }
+
+    private static long total(Map<Kind, Counter> counters) {
+        double sum = 0;
+        for (Counter c : counters.values()) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
 }

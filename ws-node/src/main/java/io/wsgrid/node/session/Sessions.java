@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.wsgrid.common.id.Uuid7;
@@ -62,6 +63,22 @@ public class Sessions {
                 .refillGreedy(limit.messagesPerSecond(), Duration.ofSeconds(1)).build();
         Gauge.builder("wsgrid.sessions", hub, Hub::sessionCount).description("Open WebSocket sessions").register(registry);
         Gauge.builder("wsgrid.users", hub, Hub::userCount).description("Distinct users with a session on this node").register(registry);
+        Gauge.builder("wsgrid.outbound.queued", hub, Sessions::queuedBytes).baseUnit("bytes")
+                .description("Bytes written to sessions but not yet taken by their sockets (sum of outbound queues)").register(registry);
+    }
+
+    /** Sum of the sessions' outbound queues; walks every session, so it is for scrapes, not hot paths. */
+    private static double queuedBytes(Hub hub) {
+        long total = 0;
+        for (Session[] shard : hub.allSessions()) {
+            for (Session s : shard) {
+                ChannelOutboundBuffer buffer = s.channel().unsafe().outboundBuffer();
+                if (buffer != null) {
+                    total += buffer.totalPendingWriteBytes();
+                }
+            }
+        }
+        return total;
     }
 
     /** Sets up a session on an upgraded connection; must run on the connection's event loop. */

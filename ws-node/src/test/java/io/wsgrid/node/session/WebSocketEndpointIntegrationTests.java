@@ -240,7 +240,8 @@ class WebSocketEndpointIntegrationTests {
                 .isEqualTo("{\"user\":\"nobody-here\",\"online\":false,\"sessions\":0,\"nodes\":[]}");
         Rest.Response stats = rest().get("/api/v1/stats");
         assertThat(stats.status()).isEqualTo(200);
-        assertThat(stats.body()).contains("\"node\":\"test-node\"").contains("\"shards\":[");
+        assertThat(stats.body()).contains("\"node\":\"test-node\"").contains("\"shards\":[")
+                .containsPattern("\"messages\":\\d+").containsPattern("\"deliveries\":\\d+");
     }
 
     @Test
