@@ -51,7 +51,7 @@ final class EntryHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         long timeout = shared.properties().handshakeTimeout().toMillis();
         handshakeTimer = ctx.executor().schedule(() -> {
-            shared.metrics().handshake("timeout");
+            shared.metrics().handshake(RelayMetrics.Outcome.TIMEOUT);
             ctx.close();
         }, timeout, TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
@@ -77,7 +77,7 @@ final class EntryHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            shared.metrics().handshake("bad_request");
+            shared.metrics().handshake(RelayMetrics.Outcome.BAD_REQUEST);
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
             return;
         }
@@ -85,12 +85,12 @@ final class EntryHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (isWebSocketUpgrade(request)) {
             cancelTimer();
             if (!shared.limiter().tryAcquire(ip)) {
-                shared.metrics().handshake("rejected_rate");
+                shared.metrics().handshake(RelayMetrics.Outcome.REJECTED_RATE);
                 respond(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "too many new connections from " + ip, false);
                 return;
             }
             if (shared.clients().count() >= shared.properties().maxConnections()) {
-                shared.metrics().handshake("rejected_capacity");
+                shared.metrics().handshake(RelayMetrics.Outcome.REJECTED_CAPACITY);
                 respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "gateway is at its connection limit", false);
                 return;
             }

@@ -59,12 +59,12 @@ final class WebSocketUpgrade {
         Backend backend = shared.balancer().pick(new Strategy.Request(clientIp, userKey), tried);
         if (backend == null) {
             request.release();
-            shared.metrics().handshake("no_backend");
+            shared.metrics().handshake(RelayMetrics.Outcome.NO_BACKEND);
             EntryHandler.respond(client, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend can take a new session", false);
             return;
         }
         if (!tried.isEmpty()) {
-            shared.metrics().handshake("retried");
+            shared.metrics().handshake(RelayMetrics.Outcome.RETRIED);
         }
         tried.add(backend);
         new Bootstrap().group(client.channel().eventLoop()).channel(RelayServer.clientChannelType())
@@ -150,7 +150,7 @@ final class WebSocketUpgrade {
             else {
                 // The client's problem (401, 403, 426...): pass the answer on as it came.
                 request.release();
-                shared.metrics().handshake("backend_refused");
+                shared.metrics().handshake(RelayMetrics.Outcome.BACKEND_REFUSED);
                 shared.backends().succeeded(backend);
                 client.pipeline().remove("aggregator");
                 client.pipeline().remove("http");
@@ -163,7 +163,7 @@ final class WebSocketUpgrade {
             request.release();
             shared.backends().succeeded(backend);
             shared.backends().opened(backend);
-            shared.metrics().handshake("relayed");
+            shared.metrics().handshake(RelayMetrics.Outcome.RELAYED);
             Channel backendChannel = backendCtx.channel();
             ClientConnection connection = new ClientConnection(UUID.randomUUID().toString(), client.channel(), clientIp, userKey);
             connection.backend = backend;
