@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# One command to a local wsgrid cluster: the gateway and three ws-nodes on the Redis bus.
+#
+#   deploy/local/run.sh            build what is missing, start, print the URLs; Ctrl-C stops everything
+#   deploy/local/run.sh --build    rebuild the jars first
+#
+# Uses the Redis answering on localhost:$REDIS_PORT (6379); when none does, starts an embedded redis-server taken
+# from the embedded-redis jar on Maven Central, so presence, the cluster bus and offline queues work out of the box.
+# Settings (environment): GATEWAY_PORT (8080), ADMIN_PORT (9090), NODE_PORTS ("8081 8082 8083"), REDIS_PORT (6379),
+# ADMIN_PASSWORD (generated), WSGRID_PREFIX (wsgrid: the Redis key prefix), JAVA_HOME or java on the PATH.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+GATEWAY_PORT=${GATEWAY_PORT:-8080}
+ADMIN_PORT=${ADMIN_PORT:-9090}
+NODE_PORTS=${NODE_PORTS:-"8081 8082 8083"}
+REDIS_PORT=${REDIS_PORT:-6379}
+WSGRID_PREFIX=${WSGRID_PREFIX:-wsgrid}
+EMBEDDED_REDIS=com.github.codemonstur:embedded-redis:1.4.3  # keep in step with embedded-redis.version in pom.xml
+WORK=$ROOT/target/local-cluster
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+PIDS=()
+
+say() { printf '[wsgrid] %s\n' "$*"; }
+die() { say "$*" >&2; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+redis_answers() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'PING\r\n' >&3 && IFS= read -r -t 2 reply <&3 && [[ $reply == +PONG* ]]) 2>/dev/null
+}
+
+stop_all() {
+  trap - INT TERM EXIT
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    say "stopping ${#PIDS[@]} processes"
+    kill "${PIDS[@]}" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      local alive=0
+      for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ $alive -eq 0 ] && break
+      sleep 0.1
+    done
+    kill -9 "${PIDS[@]}" 2>/dev/null || true
+  fi
+  say "stopped"
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$JAVA" -version >/dev/null 2>&1 || die "no java: install a JDK 21+ and set JAVA_HOME or put java on the PATH"
+
+for port in $GATEWAY_PORT $ADMIN_PORT $NODE_PORTS; do
+  port_open "$port" && die "port $port is taken; set GATEWAY_PORT, ADMIN_PORT or NODE_PORTS to free ones"
+done
+
+JARS=(ws-node/target/ws-node.jar gateway/target/gateway.jar ws-client/target/ws-client.jar)
+missing=0
+for jar in "${JARS[@]}"; do [ -f "$jar" ] || missing=1; done
+if [ "${1:-}" = "--build" ] || [ $missing -eq 1 ]; then
+  say "building the jars (./mvnw -q -DskipTests package; takes a few minutes the first time)"
+  mkdir -p "$WORK"
+  ./mvnw -q -DskipTests package 2> "$WORK/build.log" || die "the build failed; see $WORK/build.log"
+fi
+
+mkdir -p "$WORK"
+if redis_answers "$REDIS_PORT"; then
+  say "using the Redis on localhost:$REDIS_PORT"
+else
+  port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by something that is not Redis; set REDIS_PORT"
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) binary=redis-server-6.2.6-v5-linux-amd64 ;;
+    Linux-aarch64 | Linux-arm64) binary=redis-server-6.2.7-linux-arm64 ;;
+    Darwin-x86_64) binary=redis-server-6.2.6-v5-darwin-amd64 ;;
+    Darwin-arm64) binary=redis-server-6.2.6-v5-darwin-arm64 ;;
+    *) die "no embedded Redis for $(uname -s)-$(uname -m); start a Redis on port $REDIS_PORT" ;;
+  esac
+  if [ ! -x "$WORK/$binary" ]; then
+    say "no Redis on localhost:$REDIS_PORT: fetching $EMBEDDED_REDIS"
+    ./mvnw -q dependency:copy -Dartifact=$EMBEDDED_REDIS -DoutputDirectory="$WORK" 2> "$WORK/maven.log" \
+      || die "could not fetch $EMBEDDED_REDIS; see $WORK/maven.log"
+    (cd "$WORK" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf embedded-redis-*.jar "$binary" && chmod +x "$binary")
+  fi
+  "$WORK/$binary" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$WORK/redis.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 50); do redis_answers "$REDIS_PORT" && break; sleep 0.2; done
+  redis_answers "$REDIS_PORT" || die "embedded Redis did not start: $(tail -5 "$WORK/redis.log")"
+  say "started an embedded Redis on localhost:$REDIS_PORT (nothing kept on disk)"
+fi
+
+ADMIN_PASSWORD=${ADMIN_PASSWORD:-$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n')}
+JVM=(-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
+backends=()
+i=0
+for port in $NODE_PORTS; do
+  i=$((i + 1))
+  "$JAVA" "${JVM[@]}" -jar ws-node/target/ws-node.jar --server.port="$port" --wsgrid.node.id="node$i" \
+    --wsgrid.auth.mode=none --wsgrid.cluster.bus=redis --spring.data.redis.port="$REDIS_PORT" \
+    --wsgrid.cluster.redis.prefix="$WSGRID_PREFIX" > "$WORK/node$i.log" 2>&1 &
+  PIDS+=($!)
+  backends+=("http://127.0.0.1:$port")
+done
+"$JAVA" "${JVM[@]}" -jar gateway/target/gateway.jar --server.port="$ADMIN_PORT" --wsgrid.gateway.port="$GATEWAY_PORT" \
+  --wsgrid.gateway.backends="$(IFS=,; echo "${backends[*]}")" --wsgrid.admin.password="$ADMIN_PASSWORD" \
+  > "$WORK/gateway.log" 2>&1 &
+PIDS+=($!)
+say "starting node1..node$i and the gateway (logs in ${WORK#"$ROOT"/})"
+
+ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness" 2>/dev/null || \
+  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /actuator/health/readiness HTTP/1.0\r\n\r\n' >&3 && IFS= read -r -t 2 line <&3 && [[ $line == *" 200 "* ]]) 2>/dev/null; }
+for port in $NODE_PORTS $ADMIN_PORT; do
+  for _ in $(seq 1 600); do
+    ready "$port" && break
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || die "a process exited during startup; see $WORK/*.log"; done
+    sleep 0.2
+  done
+  ready "$port" || die "port $port did not become ready in 120 s; see $WORK/*.log"
+done
+
+cat <<READY
+
+  wsgrid is running: gateway + $i nodes on the Redis bus (prefix "$WSGRID_PREFIX", Redis on localhost:$REDIS_PORT)
+
+  Admin UI      http://localhost:$ADMIN_PORT/          user admin, password $ADMIN_PASSWORD
+  WebSocket     ws://localhost:$GATEWAY_PORT/ws?user_id=alice
+  REST API      http://localhost:$GATEWAY_PORT/api/v1/...   (Swagger UI on a node: http://localhost:${NODE_PORTS%% *}/swagger-ui.html)
+
+  Try it:
+    java -jar ws-client/target/ws-client.jar connect --url ws://localhost:$GATEWAY_PORT/ws --user alice
+    curl -X POST -H 'Content-Type: application/json' -d '{"data":{"hello":"world"}}' \\
+         http://localhost:$GATEWAY_PORT/api/v1/users/alice/messages
+
+  Ctrl-C stops everything this script started.
+READY
+say "ready"
+
+while true; do
+  for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || die "a process of the cluster exited; see $WORK/*.log"; done
+  sleep 1
+done
