@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ final class AppConfig {
     private final Set<String> properties = new HashSet<>();
     private final Set<String> mapProperties = new HashSet<>();
     private final Map<String, Object> applicationYml;
+    private JsonNode own;
 
     private AppConfig(String module) throws IOException {
         Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
@@ -38,7 +40,8 @@ final class AppConfig {
             for (ZipEntry entry : zip.stream().toList()) {
                 // Spring Boot's repackaging moves the application's META-INF to the root of the jar.
                 if (entry.getName().equals("META-INF/spring-configuration-metadata.json")) {
-                    read(json.readTree(zip.getInputStream(entry).readAllBytes()));
+                    own = json.readTree(zip.getInputStream(entry).readAllBytes());
+                    read(own);
                 } else if (entry.getName().startsWith("BOOT-INF/lib/") && entry.getName().endsWith(".jar")) {
                     readNested(zip.getInputStream(entry), json);
                 }
@@ -84,6 +87,14 @@ final class AppConfig {
     boolean acceptsEnv(String variable) {
         String property = variable.toLowerCase(Locale.ROOT).replace('_', '.');
         return properties.contains(property) || mapProperties.stream().anyMatch(map -> property.startsWith(map + "."));
+    }
+
+    /** The app's own properties ({@code wsgrid.*}) as its configuration metadata describes them, sorted by name. */
+    List<JsonNode> ownProperties() {
+        List<JsonNode> list = new java.util.ArrayList<>();
+        own.path("properties").forEach(list::add);
+        list.sort(java.util.Comparator.comparing(p -> p.path("name").asString()));
+        return list;
     }
 
     /** A value of application.yml by dotted path, or null. */

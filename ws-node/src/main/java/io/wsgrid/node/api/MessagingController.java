@@ -1,5 +1,6 @@
 package io.wsgrid.node.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.wsgrid.common.protocol.DecodeResult;
 import io.wsgrid.common.protocol.Names;
 import io.wsgrid.common.protocol.ProtocolCodec;
@@ -57,6 +58,7 @@ class MessagingController {
         this.metrics = metrics;
     }
 
+    @Operation(summary = "Send to every session of a user", description = "202 with status 'queued' when the user is offline everywhere")
     @PostMapping("/users/{user}/messages")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Mono<SendResponse> sendToUser(Tenant tenant, @PathVariable String user, @RequestBody byte[] body) {
@@ -64,46 +66,54 @@ class MessagingController {
                 .map(sent -> new SendResponse(sent.id(), sent.queued() ? "queued" : "sent"));
     }
 
+    @Operation(summary = "Send to every session in a group")
     @PostMapping("/groups/{group}/messages")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Accepted sendToGroup(Tenant tenant, @PathVariable String group, @RequestBody byte[] body) {
         return new Accepted(messenger.toGroup(tenant.name(), name(group, "group"), null, data(body)));
     }
 
+    @Operation(summary = "Send to every session of the tenant")
     @PostMapping("/broadcast")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Accepted broadcast(Tenant tenant, @RequestBody byte[] body) {
         return new Accepted(messenger.broadcast(tenant.name(), null, data(body)));
     }
 
+    @Operation(summary = "Add all sessions of a user to a group, cluster-wide")
     @PutMapping("/groups/{group}/members/{user}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> join(Tenant tenant, @PathVariable String group, @PathVariable String user) {
         return Mono.fromCompletionStage(router.joinUser(tenant.name(), name(user, "user"), name(group, "group")));
     }
 
+    @Operation(summary = "Remove all sessions of a user from a group, cluster-wide")
     @DeleteMapping("/groups/{group}/members/{user}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> leave(Tenant tenant, @PathVariable String group, @PathVariable String user) {
         return Mono.fromCompletionStage(router.leaveUser(tenant.name(), name(user, "user"), name(group, "group")));
     }
 
+    @Operation(summary = "Presence of a user: online, session count, nodes")
     @GetMapping("/users/{user}")
     Mono<Router.UserView> user(Tenant tenant, @PathVariable String user) {
         return Mono.fromCompletionStage(router.user(tenant.name(), name(user, "user")));
     }
 
+    @Operation(summary = "Members of a group")
     @GetMapping("/groups/{group}")
     Mono<Router.GroupView> group(Tenant tenant, @PathVariable String group) {
         return Mono.fromCompletionStage(router.group(tenant.name(), name(group, "group")));
     }
 
+    @Operation(summary = "Close every session of a user, cluster-wide (close code 4500)")
     @DeleteMapping("/users/{user}/sessions")
     Mono<Closed> kick(Tenant tenant, @PathVariable String user) {
         return Mono.fromCompletionStage(router.kick(tenant.name(), name(user, "user"))).map(Closed::new);
     }
 
     /** This node's counts (not the cluster's): the gateway's admin UI aggregates them over nodes. */
+    @Operation(summary = "This node's sessions, users, groups, message counters and per-shard sessions")
     @GetMapping("/stats")
     NodeStats stats() {
         Hub.HubStats stats = hub.stats();
