@@ -179,6 +179,36 @@ class GatewayIntegrationTests {
     }
 
     @Test
+    void theAdminApiSeesTheNodesAndRefusesBadInputClearly() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Http.admin(adminPort, "GET", "/api/overview", null).body()
+                .contains("\"nodesReachable\":3"));
+        String nodes = Http.admin(adminPort, "GET", "/api/nodes", null).body();
+        assertThat(nodes).contains("\"node\":\"n1\"", "\"node\":\"n2\"", "\"node\":\"n3\"", "\"health\":\"UP\"", "\"bus\":\"UP\"");
+
+        String backend = NODES.getFirst().backendId();
+        var zero = Http.admin(adminPort, "PUT", "/api/backends/" + backend + "/weight", "{\"weight\":0}");
+        assertThat(zero.statusCode()).isEqualTo(400);
+        assertThat(zero.body()).contains("weight must be 1 to 1000, got 0");
+        assertThat(Http.admin(adminPort, "PUT", "/api/backends/" + backend + "/weight", "{}").body()).contains("'weight' is required");
+        assertThat(Http.admin(adminPort, "PUT", "/api/backends/10.9.9.9:1/weight", "{\"weight\":2}").statusCode()).isEqualTo(404);
+        assertThat(Http.admin(adminPort, "POST", "/api/backends/10.9.9.9:1/drain", null).statusCode()).isEqualTo(404);
+
+        var noTarget = Http.admin(adminPort, "POST", "/api/messages", "{\"target\":\"planet\",\"data\":1}");
+        assertThat(noTarget.statusCode()).isEqualTo(400);
+        assertThat(noTarget.body()).contains("'target' must be user, group or broadcast");
+        assertThat(Http.admin(adminPort, "POST", "/api/messages", "{\"target\":\"user\",\"data\":1}").body()).contains("'name' is required");
+        assertThat(Http.admin(adminPort, "POST", "/api/messages", "{\"target\":\"broadcast\"}").body()).contains("'data' is required");
+        assertThat(Http.admin(adminPort, "POST", "/api/messages", "{\"target\":").statusCode()).isEqualTo(400);
+
+        Client carol = connect("admin-carol");
+        var sent = Http.admin(adminPort, "POST", "/api/messages", "{\"target\":\"user\",\"name\":\"admin-carol\",\"data\":{\"from\":\"admin\"}}");
+        assertThat(sent.statusCode()).isEqualTo(202);
+        assertThat(sent.body()).contains("\"status\":\"sent\"");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !carol.messages.isEmpty());
+        assertThat(carol.messages.getFirst().data().json()).isEqualTo("{\"from\":\"admin\"}");
+    }
+
+    @Test
     void theAdminApiNeedsTheAdmin() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/api/backends")).build(),
