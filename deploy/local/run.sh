@@ -19,7 +19,6 @@ REDIS_PORT=${REDIS_PORT:-6379}
 WSGRID_PREFIX=${WSGRID_PREFIX:-wsgrid}
 EMBEDDED_REDIS=com.github.codemonstur:embedded-redis:1.4.3  # keep in step with embedded-redis.version in pom.xml
 WORK=$ROOT/target/local-cluster
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 PIDS=()
 
 say() { printf '[wsgrid] %s\n' "$*"; }
@@ -48,7 +47,24 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$JAVA" -version >/dev/null 2>&1 || die "no java: install a JDK 21+ and set JAVA_HOME or put java on the PATH"
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {split($2, v, "."); print v[1]}'; }
+
+# JAVA_HOME, else java on the PATH; when that is older than 21, the newest JDK 21+ installed in the usual places.
+pick_java() {
+  local candidate=${JAVA_HOME:+$JAVA_HOME/bin/}java best="" best_major=0 major
+  major=$(java_major "$candidate" 2>/dev/null || true)
+  if [ "${major:-0}" -ge 21 ] 2>/dev/null; then JAVA=$candidate; return; fi
+  for home in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$home/bin/javac" ] || continue
+    major=$(java_major "$home/bin/java")
+    if [ "${major:-0}" -gt "$best_major" ]; then best=$home; best_major=$major; fi
+  done
+  [ "$best_major" -ge 21 ] || die "wsgrid needs a JDK 21 or newer: set JAVA_HOME to one"
+  export JAVA_HOME=$best
+  JAVA=$best/bin/java
+  say "using the JDK in $JAVA_HOME (Java $best_major)"
+}
+pick_java
 
 for port in $GATEWAY_PORT $ADMIN_PORT $NODE_PORTS; do
   port_open "$port" && die "port $port is taken; set GATEWAY_PORT, ADMIN_PORT or NODE_PORTS to free ones"
@@ -79,7 +95,7 @@ else
     say "no Redis on localhost:$REDIS_PORT: fetching $EMBEDDED_REDIS"
     ./mvnw -q dependency:copy -Dartifact=$EMBEDDED_REDIS -DoutputDirectory="$WORK" 2> "$WORK/maven.log" \
       || die "could not fetch $EMBEDDED_REDIS; see $WORK/maven.log"
-    (cd "$WORK" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf embedded-redis-*.jar "$binary" && chmod +x "$binary")
+    (cd "$WORK" && "$(dirname "$(command -v "$JAVA")")/jar" xf embedded-redis-*.jar "$binary" && chmod +x "$binary")
   fi
   "$WORK/$binary" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$WORK/redis.log" 2>&1 &
   PIDS+=($!)
