@@ -65,20 +65,30 @@ class AdminUiBrowserTests {
     @LocalServerPort
     int adminPort;
 
-    private Browser browser;
+    /** One browser for the class (starting Chromium is the slowest part); each test starts logged out. */
+    private static Browser browser;
     private final List<Client> clients = new ArrayList<>();
 
     @BeforeEach
     void openBrowser() throws Exception {
-        browser = Browser.open("http://127.0.0.1:" + adminPort);
+        if (browser == null) {
+            browser = Browser.open("http://127.0.0.1:" + adminPort);
+        }
+        browser.go("/login");
+        browser.logOut();
+    }
+
+    @AfterAll
+    static void closeBrowser() throws Exception {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
     }
 
     @AfterEach
     void close() throws Exception {
         clients.forEach(Client::close);
-        if (browser != null) {
-            browser.close();
-        }
         for (NodeProcess n : NODES) {
             Http.admin(adminPort, "POST", "/api/backends/" + n.backendId() + "/enable", null);
             Http.admin(adminPort, "PUT", "/api/backends/" + n.backendId() + "/weight", "{\"weight\":1}");
@@ -92,8 +102,7 @@ class AdminUiBrowserTests {
         browser.until(ExpectedConditions.urlContains("/login"));
         browser.find("#username").sendKeys("admin");
         browser.find("#password").sendKeys("test-secret");
-        browser.find("#login").click();
-        browser.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("body[data-page=overview]")));
+        browser.submit("#login", "body[data-page=overview]", "/");
     }
 
     private WebElement backendRow(NodeProcess node) {
@@ -113,8 +122,10 @@ class AdminUiBrowserTests {
         browser.go("/backends");
         browser.find("#username").sendKeys("admin");
         browser.find("#password").sendKeys("guess");
-        browser.find("#login").click();
-        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".error"), "Wrong user name or password"));
+        browser.submit("#login", ".error", "/login?error");
+        assertThat(browser.find(".error").getText()).contains("Wrong user name or password");
+        browser.go("/nodes");
+        browser.until(ExpectedConditions.urlContains("/login"));
 
         logIn();
         browser.until(ExpectedConditions.textToBe(By.id("strategy"), "round-robin"));
@@ -126,7 +137,7 @@ class AdminUiBrowserTests {
         assertThat(status).isEqualTo(403L);
         assertThat(Http.admin(adminPort, "GET", "/api/strategy", null).body()).contains("\"strategy\":\"round-robin\"");
 
-        browser.find(".logout button").click();
+        browser.submit(".logout button", ".notice", "/login?logout");
         browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "You are logged out"));
         browser.go("/nodes");
         browser.until(ExpectedConditions.urlContains("/login"));
@@ -144,7 +155,7 @@ class AdminUiBrowserTests {
         browser.until(ExpectedConditions.textToBe(By.id("sessions"), "6"));
         browser.screenshot("overview");
 
-        browser.find("nav a[href='/backends']").click();
+        browser.submit("nav a[href='/backends']", "body[data-page=backends]", "/backends");
         browser.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#backends tbody tr[data-backend]"), 3));
         NodeProcess drained = NODES.getFirst();
         browser.until(d -> connectionsOf(drained).equals("2"));
@@ -158,20 +169,21 @@ class AdminUiBrowserTests {
         browser.click(() -> button(drained, "Enable"));
         browser.until(d -> "UP".equals(backendRow(drained).getDomAttribute("data-state")));
 
-        browser.find("nav a[href='/clients']").click();
+        browser.submit("nav a[href='/clients']", "body[data-page=clients]", "/clients");
         browser.until(ExpectedConditions.textToBe(By.id("client-count"), "6 sessions"));
         browser.find("#search").sendKeys("ui-user-3");
         browser.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#clients tbody tr[data-client]"), 1));
-        browser.find("#clients tbody tr[data-client] a").click();
+        String clientPath = browser.find("#clients tbody tr[data-client] a").getDomAttribute("href");
+        browser.submit("#clients tbody tr[data-client] a", "body[data-page=client]", clientPath);
         browser.until(ExpectedConditions.textToBe(By.cssSelector("#client [data-field=user]"), "ui-user-3"));
         assertThat(browser.find("#client [data-field=backend]").getText()).startsWith("127.0.0.1:");
 
-        browser.find("nav a[href='/nodes']").click();
+        browser.submit("nav a[href='/nodes']", "body[data-page=nodes]", "/nodes");
         browser.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#nodes tbody tr[data-backend]"), 3));
         browser.until(d -> d.findElements(By.cssSelector("#nodes tbody .badge.UP")).size() == 6);
         browser.screenshot("nodes");
 
-        browser.find("nav a[href='/send']").click();
+        browser.submit("nav a[href='/send']", "body[data-page=send]", "/send");
         browser.find("#name").sendKeys("ui-user-0");
         WebElement data = browser.find("#data");
         data.clear();
@@ -217,7 +229,7 @@ class AdminUiBrowserTests {
         browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "backend URL must look like http://host:port"));
         assertThat(browser.findAll("#backends tbody tr[data-backend]")).hasSize(3);
 
-        browser.find("nav a[href='/']").click();
+        browser.submit("nav a[href='/']", "body[data-page=overview]", "/");
         browser.until(ExpectedConditions.textToBe(By.id("strategy"), "weighted-round-robin"));
     }
 }

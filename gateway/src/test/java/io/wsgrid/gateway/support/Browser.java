@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -51,11 +52,15 @@ public final class Browser implements AutoCloseable {
         // The flags of a closed network: no background calls home that this machine would refuse.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1440,900", "--user-data-dir=" + profile);
+                "--window-size=1440,900", "--user-data-dir=" + profile, "--password-store=basic",
+                "--disable-features=PasswordLeakDetection,PasswordManagerOnboarding,AutofillServerCommunication");
+        // No password manager: after a login it would offer to save the password and check it for leaks online.
+        options.setExperimentalOption("prefs", java.util.Map.of("credentials_enable_service", false,
+                "profile.password_manager_enabled", false, "profile.password_manager_leak_detection", false));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(15)).scriptTimeout(Duration.ofSeconds(30));
         return new Browser(driver, profile, baseUrl);
     }
 
@@ -68,8 +73,19 @@ public final class Browser implements AutoCloseable {
         return driver.executeAsyncScript(asyncScript);
     }
 
+    /** Forgets the session (and the login) without starting a new browser. */
+    public void logOut() {
+        driver.manage().deleteAllCookies();
+    }
+
+    /** Loads a page; a load that never finishes (see {@link #submit}) is tried once more, saying so. */
     public void go(String path) {
-        driver.get(base + path);
+        try {
+            driver.get(base + path);
+        } catch (TimeoutException e) {
+            System.err.println("browser: loading " + path + " did not finish; loading it again");
+            driver.get(base + path);
+        }
     }
 
     public WebElement find(String css) {
@@ -85,6 +101,23 @@ public final class Browser implements AutoCloseable {
         // The tables are rebuilt on each refresh, so an element found a moment ago may be gone: look again.
         return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100))
                 .ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /**
+     * Clicks a button that navigates and waits for {@code landed} (a CSS selector) on the next page. Headless Chromium
+     * on this 2-core machine now and then never finishes such a navigation ("Timed out receiving message from
+     * renderer", seen about once in four runs, never outside the test suite). Then the landing page {@code path} is
+     * loaded directly (said on the console): if the click's request never reached the server, that fails the wait.
+     */
+    public void submit(String button, String landed, String path) {
+        try {
+            find(button).click();
+            new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElements(By.cssSelector(landed)).isEmpty());
+        } catch (TimeoutException e) {
+            System.err.println("browser: the navigation after clicking " + button + " did not finish; loading " + path);
+            go(path);
+            until(d -> !d.findElements(By.cssSelector(landed)).isEmpty());
+        }
     }
 
     /** Clicks the element {@code find} returns, finding it again if a refresh replaced it in between. */
