@@ -124,10 +124,7 @@ public class Hub {
 
     /** The user's sessions on this node (a snapshot; empty when offline here). */
     public Session[] userSessions(String tenant, String user) {
-        Shard shard = shardOf(tenant, user);
-        synchronized (shard) {
-            return shard.users.getOrDefault(new Key(tenant, user), NONE);
-        }
+        return withUser(tenant, user, Function.identity());
     }
 
     /**
@@ -144,35 +141,26 @@ public class Hub {
     /** Snapshots of the group's sessions, one array (or null) per shard. */
     public Session[][] groupSessions(String tenant, String group) {
         Key key = new Key(tenant, group);
-        Session[][] out = new Session[shards.length][];
-        for (int i = 0; i < shards.length; i++) {
-            Shard shard = shards[i];
-            synchronized (shard) {
-                out[i] = shard.groups.get(key);
-            }
-        }
-        return out;
+        return perShard(shard -> shard.groups.get(key));
     }
 
     /** Snapshots of the tenant's sessions, one array (or null) per shard. */
     public Session[][] tenantSessions(String tenant) {
-        Session[][] out = new Session[shards.length][];
-        for (int i = 0; i < shards.length; i++) {
-            Shard shard = shards[i];
-            synchronized (shard) {
-                out[i] = shard.tenants.get(tenant);
-            }
-        }
-        return out;
+        return perShard(shard -> shard.tenants.get(tenant));
     }
 
     /** Snapshots of every session, one array per shard. */
     public Session[][] allSessions() {
+        return perShard(shard -> shard.all);
+    }
+
+    /** Reads one copy-on-write array from every shard, each under its shard's lock. */
+    private Session[][] perShard(Function<Shard, Session[]> read) {
         Session[][] out = new Session[shards.length][];
         for (int i = 0; i < shards.length; i++) {
             Shard shard = shards[i];
             synchronized (shard) {
-                out[i] = shard.all;
+                out[i] = read.apply(shard);
             }
         }
         return out;
