@@ -10,16 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
+import io.wsgrid.gateway.PeriodicTask;
 import io.wsgrid.gateway.backend.Backend;
 import io.wsgrid.gateway.backend.Backends;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +25,7 @@ import org.springframework.stereotype.Component;
  * Prometheus. A node that does not answer keeps its last figures, marked unreachable with the error.
  */
 @Component
-class NodeMonitor implements SmartLifecycle {
+class NodeMonitor extends PeriodicTask {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
@@ -53,15 +50,19 @@ class NodeMonitor implements SmartLifecycle {
 
     private final Backends backends;
     private final JsonMapper json;
-    private final Duration interval;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     private final Map<String, NodeView> views = new ConcurrentHashMap<>();
-    private ScheduledExecutorService timer;
 
     NodeMonitor(Backends backends, JsonMapper json, AdminProperties properties) {
+        super("wsgrid-node-monitor", properties.pollInterval());
         this.backends = backends;
         this.json = json;
-        this.interval = properties.pollInterval();
+    }
+
+    @Override
+    protected void runOnce() {
+        // Each poll fails on its own (request timeouts), so this wait ends within a timeout.
+        pollAll().join();
     }
 
     /** One view per current backend, in the backends' order. */
@@ -123,23 +124,5 @@ class NodeMonitor implements SmartLifecycle {
             }
             return json.readTree(response.body());
         });
-    }
-
-    @Override
-    public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("wsgrid-node-monitor").daemon().factory());
-        // Each poll fails on its own (request timeouts), so the join cannot hang nor throw and stop the schedule.
-        timer.scheduleWithFixedDelay(() -> pollAll().join(), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        timer.shutdownNow();
-        timer = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }

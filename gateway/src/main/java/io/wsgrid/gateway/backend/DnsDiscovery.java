@@ -5,15 +5,12 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.wsgrid.gateway.GatewayProperties;
+import io.wsgrid.gateway.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,29 +19,26 @@ import org.springframework.stereotype.Component;
  * hiccup never empties the pool.
  */
 @Component
-class DnsDiscovery implements SmartLifecycle {
+class DnsDiscovery extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(DnsDiscovery.class);
 
     private final Backends backends;
     private final GatewayProperties.Dns dns;
-    private ScheduledExecutorService timer;
 
     DnsDiscovery(Backends backends, GatewayProperties properties) {
+        super("wsgrid-dns", properties.dns().interval());
         this.backends = backends;
         this.dns = properties.dns();
     }
 
     @Override
-    public void start() {
-        if (dns.name().isBlank()) {
-            return;
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("wsgrid-dns").daemon().factory());
-        timer.scheduleWithFixedDelay(this::refresh, 0, dns.interval().toMillis(), TimeUnit.MILLISECONDS);
+    protected boolean enabled() {
+        return !dns.name().isBlank();
     }
 
-    void refresh() {
+    @Override
+    protected void runOnce() {
         try {
             List<URI> uris = Arrays.stream(InetAddress.getAllByName(dns.name()))
                     .map(a -> URI.create("http://" + a.getHostAddress() + ":" + dns.port())).toList();
@@ -55,18 +49,5 @@ class DnsDiscovery implements SmartLifecycle {
         catch (UnknownHostException e) {
             log.warn("DNS lookup of {} failed; keeping the last known nodes: {}", dns.name(), e.getMessage());
         }
-    }
-
-    @Override
-    public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }

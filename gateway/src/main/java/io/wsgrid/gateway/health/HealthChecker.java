@@ -4,15 +4,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.wsgrid.gateway.GatewayProperties;
+import io.wsgrid.gateway.PeriodicTask;
 import io.wsgrid.gateway.backend.Backend;
 import io.wsgrid.gateway.backend.Backends;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,26 +18,21 @@ import org.springframework.stereotype.Component;
  * the relay; both feed the same {@link Backends}.
  */
 @Component
-class HealthChecker implements SmartLifecycle {
+class HealthChecker extends PeriodicTask {
 
     private final Backends backends;
     private final GatewayProperties.Health config;
     private final HttpClient http;
-    private ScheduledExecutorService timer;
 
     HealthChecker(Backends backends, GatewayProperties properties) {
+        super("wsgrid-health", properties.health().interval());
         this.backends = backends;
         this.config = properties.health();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).build();
     }
 
     @Override
-    public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("wsgrid-health").daemon().factory());
-        timer.scheduleWithFixedDelay(this::probeAll, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void probeAll() {
+    protected void runOnce() {
         for (Backend backend : backends.all()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(backend.uri() + config.path())).timeout(config.timeout()).GET().build();
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
@@ -50,16 +42,5 @@ class HealthChecker implements SmartLifecycle {
                 backends.probed(backend, healthy, config.rise(), config.fall(), healthy ? "" : why);
             });
         }
-    }
-
-    @Override
-    public void stop() {
-        timer.shutdownNow();
-        timer = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }

@@ -26,7 +26,7 @@ class DnsDiscoveryTests {
     void resolvedAddressesBecomeBackendsAndConfiguredOnesStay() {
         GatewayProperties props = properties("localhost");
         Backends backends = new Backends(props, new SimpleMeterRegistry());
-        new DnsDiscovery(backends, props).refresh();
+        new DnsDiscovery(backends, props).runOnce();
         assertThat(backends.all()).extracting(Backend::source).contains("config", "dns");
         assertThat(backends.all()).anySatisfy(b -> assertThat(b.id()).endsWith(":18081").isNotEqualTo("10.9.9.9:18081"));
     }
@@ -36,7 +36,7 @@ class DnsDiscoveryTests {
         GatewayProperties props = properties("no-such-host.invalid");
         Backends backends = new Backends(props, new SimpleMeterRegistry());
         backends.sync("dns", List.of(URI.create("http://127.0.0.2:18081")));
-        new DnsDiscovery(backends, props).refresh();
+        new DnsDiscovery(backends, props).runOnce();
         assertThat(backends.get("127.0.0.2:18081")).isPresent();
     }
 
