@@ -53,7 +53,8 @@ class MetricsContractTests {
 
     @BeforeAll
     static void startNode() throws Exception {
-        node = NodeProcess.start("metrics", "--wsgrid.cluster.bus=redis", "--wsgrid.cluster.redis.prefix=wsgrid-metrics-" + System.nanoTime());
+        // Clustered, so the bus meters exist too.
+        node = NodeProcess.startRedisCluster(List.of("metrics")).getFirst();
     }
 
     @AfterAll

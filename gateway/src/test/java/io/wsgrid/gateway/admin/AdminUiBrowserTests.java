@@ -42,21 +42,17 @@ class AdminUiBrowserTests {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        String prefix = "wsgrid-ui-test-" + Long.toHexString(System.nanoTime());
-        NODES.addAll(NodeProcess.startAll(List.of("ui1", "ui2", "ui3"), "--wsgrid.cluster.bus=redis",
-                "--wsgrid.cluster.redis.prefix=" + prefix));
+        NODES.addAll(NodeProcess.startRedisCluster(List.of("ui1", "ui2", "ui3")));
     }
 
     @AfterAll
     static void stopNodes() throws Exception {
-        for (NodeProcess n : NODES) {
-            n.close();
-        }
+        NodeProcess.closeAll(NODES);
     }
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        registry.add("wsgrid.gateway.backends", () -> String.join(",", NODES.stream().map(NodeProcess::url).toList()));
+        registry.add("wsgrid.gateway.backends", () -> NodeProcess.backends(NODES));
     }
 
     @Autowired

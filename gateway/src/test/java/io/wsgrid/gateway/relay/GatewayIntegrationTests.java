@@ -34,21 +34,17 @@ class GatewayIntegrationTests {
     @BeforeAll
     static void startNodes() throws Exception {
         // A real cluster (Redis bus), so a REST call through the gateway reaches users on any node.
-        String prefix = "wsgrid-gateway-test-" + Long.toHexString(System.nanoTime());
-        NODES.addAll(NodeProcess.startAll(List.of("n1", "n2", "n3"), "--wsgrid.node.session.compression=true",
-                "--wsgrid.cluster.bus=redis", "--wsgrid.cluster.redis.prefix=" + prefix));
+        NODES.addAll(NodeProcess.startRedisCluster(List.of("n1", "n2", "n3"), "--wsgrid.node.session.compression=true"));
     }
 
     @AfterAll
     static void stopNodes() throws Exception {
-        for (NodeProcess n : NODES) {
-            n.close();
-        }
+        NodeProcess.closeAll(NODES);
     }
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        registry.add("wsgrid.gateway.backends", () -> String.join(",", NODES.stream().map(NodeProcess::url).toList()));
+        registry.add("wsgrid.gateway.backends", () -> NodeProcess.backends(NODES));
     }
 
     @Autowired
