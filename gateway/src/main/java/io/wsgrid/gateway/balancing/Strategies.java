@@ -63,8 +63,9 @@ public final class Strategies {
             Backend best = null;
             int bestScore = Integer.MIN_VALUE;
             for (Backend b : candidates) {
-                int score = current.merge(b.id(), b.weight(), Integer::sum);
-                total += b.weight();
+                int weight = b.weight(); // once: the admin API may change it meanwhile
+                int score = current.merge(b.id(), weight, Integer::sum);
+                total += weight;
                 if (score > bestScore) {
                     bestScore = score;
                     best = b;
