@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fan-out path on embedded channels. Overflow (4008) needs a stalled socket, which an embedded channel cannot
- * imitate (it flushes after every write), so {@code SlowConsumerIntegrationTests} covers it over real sockets.
+ * imitate (it flushes after every write), so {@code SlowConsumerIT} covers it over real sockets.
  */
 class OutboundTests {
 

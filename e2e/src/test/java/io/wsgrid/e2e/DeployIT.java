@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deploy/ checked without Docker or a cluster: every manifest parses as Kubernetes objects, both overlays render
  * ({@code kubectl kustomize}), and ports, probe paths and environment names match what the built apps accept.
  */
-class DeployTests {
+class DeployIT {
 
     private static final Path DEPLOY = ROOT.resolve("deploy");
     private static final Map<String, String> API_VERSIONS = Map.ofEntries(Map.entry("Deployment", "apps/v1"),

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A node killed without warning (SIGKILL): messages for its users are queued, and arrive after they reconnect. */
-class NodeFailureIntegrationTests {
+class NodeFailureIT {
 
     @Test
     void usersOfAKilledNodeReconnectElsewhereAndGetEverythingSentMeanwhile() throws Exception {

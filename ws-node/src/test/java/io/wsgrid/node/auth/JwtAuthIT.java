@@ -23,11 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "wsgrid.auth.mode=jwt",
-        "wsgrid.auth.tenants.default.jwt-secret=" + JwtAuthIntegrationTests.SECRET,
+        "wsgrid.auth.tenants.default.jwt-secret=" + JwtAuthIT.SECRET,
         "wsgrid.auth.tenants.default.api-key=default-key",
         "wsgrid.auth.tenants.acme.jwt-secret=acme-secret-acme-secret-acme-secret-0",
         "wsgrid.auth.tenants.acme.api-key=acme-key"})
-class JwtAuthIntegrationTests {
+class JwtAuthIT {
 
     static final String SECRET = "default-secret-default-secret-default-0";
 

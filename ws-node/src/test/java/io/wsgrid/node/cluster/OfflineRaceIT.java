@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 1000 user-directed sends racing 50 connects of offline users: every message arrives exactly once and in send order,
  * whether it was queued before the connect, drained by it, or delivered live after it.
  */
-class OfflineRaceIntegrationTests {
+class OfflineRaceIT {
 
     private static final int USERS = 50;
     private static final int PER_USER = 20;

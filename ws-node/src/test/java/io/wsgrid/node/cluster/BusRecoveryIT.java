@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Redis, then RabbitMQ, go away during steady traffic and come back: nodes report the bus DOWN, count what they could
  * not publish, and carry traffic again without a restart.
  */
-class BusRecoveryIntegrationTests {
+class BusRecoveryIT {
 
     @Test
     void nodesRecoverFromARedisRestart() throws Exception {

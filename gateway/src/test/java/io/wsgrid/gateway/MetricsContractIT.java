@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * metric they name, and every label they match on, must be in a scrape of a running gateway and a clustered ws-node.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.gateway.port=0", "wsgrid.admin.password=test-secret"})
-class MetricsContractTests {
+class MetricsContractIT {
 
     private static final Path DEPLOY = Path.of(System.getProperty("user.dir")).resolveSibling("deploy");
     /** Series Prometheus makes itself rather than scraping. */

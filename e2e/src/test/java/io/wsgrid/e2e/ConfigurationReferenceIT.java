@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code @ConfigurationProperties} records), so it cannot drift: regenerate it with
  * {@code ./mvnw verify -pl e2e -Dwsgrid.docs.write=true} after changing a property.
  */
-class ConfigurationReferenceTests {
+class ConfigurationReferenceIT {
 
     private static final Path DOC = ROOT.resolve("docs/configuration.md");
 
@@ -24,7 +24,7 @@ class ConfigurationReferenceTests {
         StringBuilder md = new StringBuilder("""
                 # Configuration reference
 
-                Generated from the apps' configuration metadata by `ConfigurationReferenceTests` (do not edit by hand).
+                Generated from the apps' configuration metadata by `ConfigurationReferenceIT` (do not edit by hand).
                 Every property can be set as a command-line argument (`--wsgrid.cluster.bus=redis`), in an
                 `application.yml` next to the jar, or as an environment variable (the second column; Spring's relaxed
                 binding: upper case, dots to underscores, dashes dropped). Map properties take the key after the name,

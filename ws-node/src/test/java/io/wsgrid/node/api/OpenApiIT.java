@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that same description: regenerate it with {@code ./mvnw -pl ws-node verify -Dwsgrid.docs.write=true}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "wsgrid.auth.mode=none")
-class OpenApiIntegrationTests {
+class OpenApiIT {
 
     private static final Path SNAPSHOT = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("openapi.json");
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

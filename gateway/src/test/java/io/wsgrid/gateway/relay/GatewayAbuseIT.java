@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.gateway.port=0",
         "wsgrid.admin.password=test-secret", "wsgrid.gateway.handshake-timeout=1s",
         "wsgrid.gateway.connect-rate-per-ip=3", "wsgrid.gateway.connect-burst-per-ip=3"})
-class GatewayAbuseIntegrationTests {
+class GatewayAbuseIT {
 
     @Autowired
     RelayServer relay;

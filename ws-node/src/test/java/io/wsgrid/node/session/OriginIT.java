@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.auth.mode=none",
         "wsgrid.node.session.allowed-origins=https://app.example.com"})
-class OriginIntegrationTests {
+class OriginIT {
 
     @LocalServerPort
     int port;

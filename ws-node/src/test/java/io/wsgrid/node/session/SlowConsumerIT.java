@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * A client that stops reading (a stalled socket) is closed with 4008 once its outbound queue is full, in bytes or in
  * frames, while a fast client on the same node keeps getting its messages promptly.
  */
-class SlowConsumerIntegrationTests {
+class SlowConsumerIT {
 
     @Nested
     @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The ws-client library and CLI against a real node. */
-class ClientLibraryIntegrationTests {
+class ClientLibraryIT {
 
     private static ConfigurableApplicationContext node(int port, String... extra) {
         String[] args = new String[extra.length + 2];

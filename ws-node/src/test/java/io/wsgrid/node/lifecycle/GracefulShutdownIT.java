@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class GracefulShutdownIntegrationTests {
+class GracefulShutdownIT {
 
     @Test
     void shutdownClosesEverySessionWith1001() {

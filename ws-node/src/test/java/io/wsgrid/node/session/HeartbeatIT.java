@@ -15,7 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.auth.mode=none",
         "wsgrid.node.session.ping-interval=200ms", "wsgrid.node.session.idle-timeout=1s"})
-class HeartbeatIntegrationTests {
+class HeartbeatIT {
 
     @LocalServerPort
     int port;

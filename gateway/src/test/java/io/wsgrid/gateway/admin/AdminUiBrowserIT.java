@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.gateway.port=0",
         "wsgrid.admin.password=test-secret", "wsgrid.admin.poll-interval=500ms", "wsgrid.gateway.health.interval=500ms",
         "wsgrid.gateway.drain-rate=50"})
-class AdminUiBrowserTests {
+class AdminUiBrowserIT {
 
     static final List<NodeProcess> NODES = new ArrayList<>();
 

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * Redis port, so it starts the embedded one. A message sent through one node reaches a client on another, a queued
  * message waits for its user, and stopping the script stops every process it started.
  */
-class LocalClusterTests {
+class LocalClusterIT {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 /** Backends that die or hang: clients never notice more than a quick 1012 reconnect. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.gateway.port=0",
         "wsgrid.admin.password=test-secret", "wsgrid.gateway.handshake-timeout=1s", "wsgrid.gateway.health.interval=500ms"})
-class GatewayFailoverIntegrationTests {
+class GatewayFailoverIT {
 
     static NodeProcess doomed;
     static NodeProcess survivor;

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Three nodes on the real Redis or RabbitMQ: what is sent through one node reaches sessions on another. */
-class ClusterDeliveryIntegrationTests {
+class ClusterDeliveryIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"redis", "rabbitmq"})

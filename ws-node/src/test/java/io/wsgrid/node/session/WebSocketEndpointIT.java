@@ -20,7 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.auth.mode=none", "wsgrid.node.id=test-node"})
-class WebSocketEndpointIntegrationTests {
+class WebSocketEndpointIT {
 
     @LocalServerPort
     int port;

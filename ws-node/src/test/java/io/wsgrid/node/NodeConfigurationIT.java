@@ -9,7 +9,7 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bad configuration stops the node at startup with a message that names the property. */
-class NodeConfigurationTests {
+class NodeConfigurationIT {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

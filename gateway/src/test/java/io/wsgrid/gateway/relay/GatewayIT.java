@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 /** The gateway in front of three real ws-node processes. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.gateway.port=0",
         "wsgrid.admin.password=test-secret", "wsgrid.gateway.health.interval=500ms", "wsgrid.gateway.drain-rate=50"})
-class GatewayIntegrationTests {
+class GatewayIT {
 
     static final List<NodeProcess> NODES = new ArrayList<>();
 
