@@ -2,6 +2,9 @@ package io.wsgrid.common.protocol;
 
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -22,6 +25,12 @@ public final class ProtocolCodec {
     public static final ProtocolCodec INSTANCE = new ProtocolCodec();
 
     private static final int MAX_ERROR_DETAIL = 200;
+
+    /** More groups than this in one {@code resume} frame is refused (a session joins far fewer). */
+    public static final int MAX_RESUME_GROUPS = 1_000;
+
+    private static final byte[] OFFSET = ",\"offset\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EPOCH = ",\"epoch\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonFactory json = JsonFactory.builder().build();
 
@@ -75,6 +84,23 @@ public final class ProtocolCodec {
                     g.writeStringProperty("user", send.user());
                     writeData(g, send.data());
                 }
+                case ClientMessage.Resume resume -> {
+                    g.writeStringProperty("type", "resume");
+                    writePosition(g, resume.user());
+                    g.writeName("groups");
+                    g.writeStartObject();
+                    for (Map.Entry<String, StreamPosition> e : resume.groups().entrySet()) {
+                        g.writeName(e.getKey());
+                        g.writeStartObject();
+                        writePosition(g, e.getValue());
+                        g.writeEndObject();
+                    }
+                    g.writeEndObject();
+                }
+                case ClientMessage.Refresh refresh -> {
+                    g.writeStringProperty("type", "refresh");
+                    g.writeStringProperty("token", refresh.token());
+                }
             }
             g.writeEndObject();
         }
@@ -112,6 +138,7 @@ public final class ProtocolCodec {
                     g.writeStringProperty("user", c.user());
                     g.writeStringProperty("node", c.node());
                     g.writeNumberProperty("heartbeat", c.heartbeat());
+                    writePosition(g, c.top());
                 }
                 case ServerMessage.Pong pong -> {
                     g.writeStringProperty("type", "pong");
@@ -120,12 +147,33 @@ public final class ProtocolCodec {
                 case ServerMessage.Joined joined -> {
                     g.writeStringProperty("type", "joined");
                     g.writeStringProperty("group", joined.group());
+                    writePosition(g, joined.top());
                 }
                 case ServerMessage.Left left -> {
                     g.writeStringProperty("type", "left");
                     g.writeStringProperty("group", left.group());
                 }
                 case ServerMessage.Delivery d -> writeDelivery(g, d);
+                case ServerMessage.Resumed r -> {
+                    g.writeStringProperty("type", "resumed");
+                    g.writeBooleanProperty("recovered", r.recovered());
+                    g.writeName("groups");
+                    g.writeStartObject();
+                    for (Map.Entry<String, Boolean> e : new java.util.TreeMap<>(r.groups()).entrySet()) {
+                        g.writeBooleanProperty(e.getKey(), e.getValue());
+                    }
+                    g.writeEndObject();
+                }
+                case ServerMessage.Refreshed r -> {
+                    g.writeStringProperty("type", "refreshed");
+                    g.writeNumberProperty("exp", r.exp());
+                }
+                case ServerMessage.Presence p -> {
+                    g.writeStringProperty("type", "presence");
+                    g.writeStringProperty("group", p.group());
+                    g.writeStringProperty("user", p.user());
+                    g.writeStringProperty("event", p.event().wire());
+                }
                 case ServerMessage.ErrorReply e -> {
                     g.writeStringProperty("type", "error");
                     g.writeStringProperty("code", e.code().wire());
@@ -135,6 +183,30 @@ public final class ProtocolCodec {
             g.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Adds a stream position to an encoded {@code message} frame that has none, giving the same bytes as encoding the
+     * {@link ServerMessage.Delivery} with that position. Lets a node encode a message once, before its offset is known,
+     * and splice the offset in when the stream assigned it (the Redis history script does the same in Lua).
+     */
+    public static byte[] withPosition(byte[] frame, long offset, String epoch) {
+        byte[] digits = Long.toString(offset).getBytes(StandardCharsets.US_ASCII);
+        byte[] e = epoch.getBytes(StandardCharsets.US_ASCII);
+        int head = frame.length - 1; // without the closing brace
+        byte[] out = Arrays.copyOf(frame, head + OFFSET.length + digits.length + EPOCH.length + e.length + 2);
+        int at = head;
+        System.arraycopy(OFFSET, 0, out, at, OFFSET.length);
+        at += OFFSET.length;
+        System.arraycopy(digits, 0, out, at, digits.length);
+        at += digits.length;
+        System.arraycopy(EPOCH, 0, out, at, EPOCH.length);
+        at += EPOCH.length;
+        System.arraycopy(e, 0, out, at, e.length);
+        at += e.length;
+        out[at++] = '"';
+        out[at] = '}';
+        return out;
     }
 
     // ---- REST bodies
@@ -174,6 +246,16 @@ public final class ProtocolCodec {
         Long ts;
         Integer heartbeat;
         boolean broadcast;
+        Long offset;
+        String epoch;
+        Boolean recovered;
+        Long exp;
+        String token;
+        String event;
+        /** {@code groups} of a resume frame (positions, null when a group had none) ... */
+        Map<String, StreamPosition> groupPositions;
+        /** ... or of a resumed frame (recovered per group). */
+        Map<String, Boolean> groupFlags;
         String problem;
     }
 
@@ -200,6 +282,13 @@ public final class ProtocolCodec {
                 case "ts" -> f.ts = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : fail(f, "'ts' must be an integer");
                 case "heartbeat" -> f.heartbeat = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : fail(f, "'heartbeat' must be an integer");
                 case "broadcast" -> f.broadcast = value == JsonToken.VALUE_TRUE;
+                case "offset" -> f.offset = offset(p, value, f);
+                case "epoch" -> f.epoch = epoch(p, value, f);
+                case "recovered" -> f.recovered = value == JsonToken.VALUE_TRUE;
+                case "exp" -> f.exp = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : fail(f, "'exp' must be an integer");
+                case "token" -> f.token = scalar(p, value, name, f);
+                case "event" -> f.event = scalar(p, value, name, f);
+                case "groups" -> readGroups(p, value, f);
                 default -> p.skipChildren();
             }
             if (f.problem != null) {
@@ -222,6 +311,86 @@ public final class ProtocolCodec {
                 yield fail(f, "'" + name + "' must be a string");
             }
         };
+    }
+
+    private static Long offset(JsonParser p, JsonToken value, Fields f) {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                && p.getNumberType() != JsonParser.NumberType.LONG || p.getLongValue() < 0) {
+            p.skipChildren();
+            return fail(f, "'offset' must be a non-negative integer");
+        }
+        return p.getLongValue();
+    }
+
+    private static String epoch(JsonParser p, JsonToken value, Fields f) {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_STRING || !StreamPosition.isValidEpoch(p.getString())) {
+            p.skipChildren();
+            return fail(f, "'epoch' must be a string of 1 to 64 letters, digits, '-' or '_'");
+        }
+        return p.getString();
+    }
+
+    /** {@code "groups":{"g":{"offset":7,"epoch":"E"}, "h":null}} (resume) or {@code {"g":true}} (resumed). */
+    private static void readGroups(JsonParser p, JsonToken value, Fields f) {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            fail(f, "'groups' must be an object");
+            return;
+        }
+        Map<String, StreamPosition> positions = new LinkedHashMap<>();
+        Map<String, Boolean> flags = new LinkedHashMap<>();
+        String group;
+        while ((group = p.nextName()) != null) {
+            JsonToken v = p.nextToken();
+            if (!Names.isValid(group)) {
+                p.skipChildren();
+                fail(f, "group names in 'groups' must be 1 to " + Names.MAX_LENGTH + " characters without control characters");
+                return;
+            }
+            if (positions.size() + flags.size() >= MAX_RESUME_GROUPS) {
+                p.skipChildren();
+                fail(f, "'groups' lists more than " + MAX_RESUME_GROUPS + " groups");
+                return;
+            }
+            switch (v) {
+                case VALUE_TRUE, VALUE_FALSE -> flags.put(group, v == JsonToken.VALUE_TRUE);
+                case VALUE_NULL -> positions.put(group, null);
+                case START_OBJECT -> {
+                    Long offset = null;
+                    String epoch = null;
+                    String name;
+                    while ((name = p.nextName()) != null) {
+                        JsonToken member = p.nextToken();
+                        switch (name) {
+                            case "offset" -> offset = offset(p, member, f);
+                            case "epoch" -> epoch = epoch(p, member, f);
+                            default -> p.skipChildren();
+                        }
+                        if (f.problem != null) {
+                            return;
+                        }
+                    }
+                    positions.put(group, offset == null || epoch == null ? null : new StreamPosition(offset, epoch));
+                }
+                default -> {
+                    p.skipChildren();
+                    fail(f, "each entry of 'groups' must be an object with offset and epoch");
+                    return;
+                }
+            }
+        }
+        f.groupPositions = positions;
+        f.groupFlags = flags;
+    }
+
+    private static StreamPosition position(Fields f) {
+        return f.offset == null || f.epoch == null ? null : new StreamPosition(f.offset, f.epoch);
     }
 
     private static <T> T fail(Fields f, String problem) {
@@ -259,6 +428,17 @@ public final class ProtocolCodec {
                 yield f.data == null ? DecodeResult.invalid("'data' is required for type 'send'")
                         : DecodeResult.ok(new ClientMessage.Send(f.user, f.data));
             }
+            case "resume" -> {
+                if ((f.offset == null) != (f.epoch == null)) {
+                    yield DecodeResult.invalid("'resume' needs both offset and epoch, or neither");
+                }
+                if (f.groupFlags != null && !f.groupFlags.isEmpty()) {
+                    yield DecodeResult.invalid("each entry of 'groups' must be an object with offset and epoch");
+                }
+                yield DecodeResult.ok(new ClientMessage.Resume(position(f), f.groupPositions == null ? Map.of() : f.groupPositions));
+            }
+            case "refresh" -> f.token == null || f.token.isBlank() ? DecodeResult.invalid("'token' is required for type 'refresh'")
+                    : DecodeResult.ok(new ClientMessage.Refresh(f.token));
             default -> DecodeResult.invalid("unknown type '" + shorten(f.type) + "'");
         };
     }
@@ -275,13 +455,23 @@ public final class ProtocolCodec {
         return switch (f.type) {
             case "connected" -> f.session == null || f.user == null || f.node == null || f.heartbeat == null
                     ? DecodeResult.invalid("'connected' needs session, user, node and heartbeat")
-                    : DecodeResult.ok(new ServerMessage.Connected(f.session, f.user, f.node, f.heartbeat));
+                    : DecodeResult.ok(new ServerMessage.Connected(f.session, f.user, f.node, f.heartbeat, position(f)));
             case "pong" -> DecodeResult.ok(new ServerMessage.Pong(f.id));
             case "joined" -> f.group == null ? DecodeResult.invalid("'group' is required for type 'joined'")
-                    : DecodeResult.ok(new ServerMessage.Joined(f.group));
+                    : DecodeResult.ok(new ServerMessage.Joined(f.group, position(f)));
             case "left" -> f.group == null ? DecodeResult.invalid("'group' is required for type 'left'")
                     : DecodeResult.ok(new ServerMessage.Left(f.group));
             case "message" -> toDelivery(f);
+            case "resumed" -> DecodeResult.ok(new ServerMessage.Resumed(Boolean.TRUE.equals(f.recovered),
+                    f.groupFlags == null ? Map.of() : f.groupFlags));
+            case "refreshed" -> f.exp == null ? DecodeResult.invalid("'exp' is required for type 'refreshed'")
+                    : DecodeResult.ok(new ServerMessage.Refreshed(f.exp));
+            case "presence" -> {
+                ServerMessage.PresenceEvent event = f.event == null ? null : ServerMessage.PresenceEvent.fromWire(f.event);
+                yield f.group == null || f.user == null || event == null
+                        ? DecodeResult.invalid("'presence' needs group, user and event join or leave")
+                        : DecodeResult.ok(new ServerMessage.Presence(f.group, f.user, event));
+            }
             case "error" -> {
                 ErrorCode code = ErrorCode.fromWire(f.code);
                 yield code == null ? DecodeResult.invalid("unknown error code '" + shorten(String.valueOf(f.code)) + "'")
@@ -308,7 +498,7 @@ public final class ProtocolCodec {
         else {
             return DecodeResult.invalid("'message' needs user, group or broadcast");
         }
-        return DecodeResult.ok(new ServerMessage.Delivery(f.id, f.from, target, f.data, f.ts));
+        return DecodeResult.ok(new ServerMessage.Delivery(f.id, f.from, target, f.data, f.ts, position(f)));
     }
 
     private static <T> DecodeResult<T> malformed(JacksonException e) {
@@ -332,6 +522,15 @@ public final class ProtocolCodec {
         }
         writeData(g, d.data());
         g.writeNumberProperty("ts", d.ts());
+        writePosition(g, d.position());
+    }
+
+    /** Offset then epoch, last in the object, the layout {@link #withPosition} produces. */
+    private static void writePosition(JsonGenerator g, StreamPosition position) {
+        if (position != null) {
+            g.writeNumberProperty("offset", position.offset());
+            g.writeStringProperty("epoch", position.epoch());
+        }
     }
 
     private static void writeData(JsonGenerator g, RawJson data) {

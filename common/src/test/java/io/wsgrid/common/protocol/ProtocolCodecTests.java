@@ -2,6 +2,7 @@ package io.wsgrid.common.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -22,18 +23,25 @@ class ProtocolCodecTests {
                 new ClientMessage.Join("room-1"),
                 new ClientMessage.Leave("room-1"),
                 new ClientMessage.Publish("room-1", RawJson.of("{\"text\":\"hi \\\"there\\\"\",\"n\":[1,2.5,true,null]}")),
-                new ClientMessage.Send("bob", RawJson.of("\"just a string\"")));
+                new ClientMessage.Send("bob", RawJson.of("\"just a string\"")),
+                new ClientMessage.Resume(new StreamPosition(41, "E"), Map.of("g", new StreamPosition(7, "E2"))),
+                new ClientMessage.Resume(null, Map.of()),
+                new ClientMessage.Refresh("a.b.c"));
     }
 
     static Stream<ServerMessage> serverMessages() {
         return Stream.of(
-                new ServerMessage.Connected("s-1", "alice", "node1", 25),
+                new ServerMessage.Connected("s-1", "alice", "node1", 25, new StreamPosition(41, "E")),
+                new ServerMessage.Connected("s-1", "alice", "node1", 25, null),
                 new ServerMessage.Pong("7"),
-                new ServerMessage.Joined("g"),
+                new ServerMessage.Joined("g", new StreamPosition(0, "E2")),
+                new ServerMessage.Resumed(true, Map.of("g", true, "h", false)),
+                new ServerMessage.Refreshed(1732000000L),
+                new ServerMessage.Presence("g", "alice", ServerMessage.PresenceEvent.LEAVE),
                 new ServerMessage.Left("g"),
-                new ServerMessage.Delivery("018f-id", "alice", new Target.User("bob"), RawJson.of("{\"a\":1}"), 1732000000000L),
-                new ServerMessage.Delivery("018f-id", null, new Target.Group("g"), RawJson.of("[1,2,3]"), 1L),
-                new ServerMessage.Delivery("018f-id", null, Target.Broadcast.INSTANCE, RawJson.of("12345678901234567890.5"), 2L),
+                new ServerMessage.Delivery("018f-id", "alice", new Target.User("bob"), RawJson.of("{\"a\":1}"), 1732000000000L, new StreamPosition(42, "E")),
+                new ServerMessage.Delivery("018f-id", null, new Target.Group("g"), RawJson.of("[1,2,3]"), 1L, new StreamPosition(7, "x_1-2")),
+                new ServerMessage.Delivery("018f-id", null, Target.Broadcast.INSTANCE, RawJson.of("12345678901234567890.5"), 2L, null),
                 new ServerMessage.ErrorReply(ErrorCode.RATE_LIMITED, "slow down"));
     }
 
@@ -51,18 +59,59 @@ class ProtocolCodecTests {
 
     @Test
     void deliveryMatchesTheContractLayout() {
-        var d = new ServerMessage.Delivery("id1", "alice", new Target.User("bob"), RawJson.of("{\"x\":1}"), 1732000000000L);
+        var d = new ServerMessage.Delivery("id1", "alice", new Target.User("bob"), RawJson.of("{\"x\":1}"), 1732000000000L, null);
         assertThat(new String(codec.encode(d), StandardCharsets.UTF_8))
                 .isEqualTo("{\"type\":\"message\",\"id\":\"id1\",\"from\":\"alice\",\"user\":\"bob\",\"data\":{\"x\":1},\"ts\":1732000000000}");
-        var b = new ServerMessage.Delivery("id2", null, Target.Broadcast.INSTANCE, RawJson.NULL, 5L);
+        var b = new ServerMessage.Delivery("id2", null, Target.Broadcast.INSTANCE, RawJson.NULL, 5L, null);
         assertThat(new String(codec.encode(b), StandardCharsets.UTF_8))
                 .isEqualTo("{\"type\":\"message\",\"id\":\"id2\",\"broadcast\":true,\"data\":null,\"ts\":5}");
     }
 
     @Test
     void connectedMatchesTheContractLayout() {
-        assertThat(new String(codec.encode(new ServerMessage.Connected("s", "alice", "node1", 25)), StandardCharsets.UTF_8))
-                .isEqualTo("{\"type\":\"connected\",\"session\":\"s\",\"user\":\"alice\",\"node\":\"node1\",\"heartbeat\":25}");
+        assertThat(new String(codec.encode(new ServerMessage.Connected("s", "alice", "node1", 25, new StreamPosition(41, "E"))), StandardCharsets.UTF_8))
+                .isEqualTo("{\"type\":\"connected\",\"session\":\"s\",\"user\":\"alice\",\"node\":\"node1\",\"heartbeat\":25,\"offset\":41,\"epoch\":\"E\"}");
+    }
+
+    @Test
+    void resumeFramesMatchTheContractLayout() {
+        assertThat(codec.decodeClient("{\"type\":\"resume\",\"offset\":41,\"epoch\":\"E\",\"groups\":{\"g\":{\"offset\":7,\"epoch\":\"E2\"},\"h\":null}}"))
+                .isEqualTo(DecodeResult.ok(new ClientMessage.Resume(new StreamPosition(41, "E"),
+                        new java.util.LinkedHashMap<>(java.util.Map.of("g", new StreamPosition(7, "E2"))) {{ put("h", null); }})));
+        assertThat(new String(codec.encode(new ServerMessage.Resumed(true, Map.of("g", true))), StandardCharsets.UTF_8))
+                .isEqualTo("{\"type\":\"resumed\",\"recovered\":true,\"groups\":{\"g\":true}}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"type\":\"resume\",\"offset\":-1,\"epoch\":\"E\"}",
+            "{\"type\":\"resume\",\"offset\":1.5,\"epoch\":\"E\"}",
+            "{\"type\":\"resume\",\"offset\":3}",
+            "{\"type\":\"resume\",\"offset\":3,\"epoch\":\"has space\"}",
+            "{\"type\":\"resume\",\"groups\":[1]}",
+            "{\"type\":\"resume\",\"groups\":{\"g\":true}}",
+            "{\"type\":\"resume\",\"groups\":{\"g\":{\"offset\":\"x\",\"epoch\":\"E\"}}}",
+            "{\"type\":\"refresh\"}",
+            "{\"type\":\"refresh\",\"token\":\" \"}"})
+    void badResumeAndRefreshFramesAreRefused(String frame) {
+        assertThat(codec.decodeClient(frame)).isInstanceOfSatisfying(DecodeResult.Invalid.class,
+                invalid -> assertThat(invalid.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    }
+
+    @Test
+    void resumeListingTooManyGroupsIsRefused() {
+        StringBuilder frame = new StringBuilder("{\"type\":\"resume\",\"groups\":{");
+        for (int i = 0; i <= ProtocolCodec.MAX_RESUME_GROUPS; i++) {
+            frame.append(i == 0 ? "" : ",").append("\"g").append(i).append("\":null");
+        }
+        assertThat(codec.decodeClient(frame.append("}}").toString())).isInstanceOf(DecodeResult.Invalid.class);
+    }
+
+    @Test
+    void splicingAPositionGivesTheSameBytesAsEncodingIt() {
+        var without = new ServerMessage.Delivery("id1", null, new Target.Group("g"), RawJson.of("{\"x\":\"}\"}"), 9L, null);
+        var with = new ServerMessage.Delivery("id1", null, new Target.Group("g"), RawJson.of("{\"x\":\"}\"}"), 9L, new StreamPosition(1234567890123L, "Ab-_9"));
+        assertThat(ProtocolCodec.withPosition(codec.encode(without), 1234567890123L, "Ab-_9")).isEqualTo(codec.encode(with));
     }
 
     @Test

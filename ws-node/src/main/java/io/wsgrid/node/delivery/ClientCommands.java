@@ -40,9 +40,9 @@ class ClientCommands implements CommandHandler {
             case ClientMessage.Join join -> switch (hub.join(session, join.group())) {
                 case JOINED -> {
                     router.joined(session, join.group());
-                    yield reply(session, new ServerMessage.Joined(join.group()));
+                    yield reply(session, new ServerMessage.Joined(join.group(), null));
                 }
-                case ALREADY_MEMBER -> reply(session, new ServerMessage.Joined(join.group()));
+                case ALREADY_MEMBER -> reply(session, new ServerMessage.Joined(join.group(), null));
                 case TOO_MANY_GROUPS -> new ErrorReply(ErrorCode.FORBIDDEN, "too many groups for one session");
                 case CLOSED -> null;
             };
@@ -69,6 +69,9 @@ class ClientCommands implements CommandHandler {
                 messenger.toUser(session.tenant(), send.user(), session.user(), send.data());
                 yield null;
             }
+            case ClientMessage.Resume resume -> new ErrorReply(ErrorCode.BAD_REQUEST,
+                    "'resume' must be the first frame of a session opened with resume=1");
+            case ClientMessage.Refresh refresh -> new ErrorReply(ErrorCode.BAD_REQUEST, "token refresh needs wsgrid.auth.mode=jwt");
         };
     }
 

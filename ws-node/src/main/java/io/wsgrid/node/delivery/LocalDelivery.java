@@ -53,7 +53,7 @@ public class LocalDelivery {
     public Session[] joinUser(String tenant, String user, String group) {
         Session[] joined = hub.joinUser(tenant, user, group);
         for (Session s : joined) {
-            outbound.reply(s, new ServerMessage.Joined(group));
+            outbound.reply(s, new ServerMessage.Joined(group, null));
         }
         return joined;
     }

@@ -59,6 +59,6 @@ public class Messenger {
     }
 
     private static byte[] encode(String id, String from, Target target, RawJson data) {
-        return ProtocolCodec.INSTANCE.encode(new ServerMessage.Delivery(id, from, target, data, System.currentTimeMillis()));
+        return ProtocolCodec.INSTANCE.encode(new ServerMessage.Delivery(id, from, target, data, System.currentTimeMillis(), null));
     }
 }

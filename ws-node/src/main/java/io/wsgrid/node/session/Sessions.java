@@ -94,7 +94,7 @@ public class Sessions {
         connection.addHandlerLast("wsgrid.session", new SessionHandler(session, this));
         channel.config().setAutoRead(true);
 
-        byte[] connected = ProtocolCodec.INSTANCE.encode(new ServerMessage.Connected(session.id(), user, nodeId, heartbeatSeconds));
+        byte[] connected = ProtocolCodec.INSTANCE.encode(new ServerMessage.Connected(session.id(), user, nodeId, heartbeatSeconds, null));
         outbound.writeFirst(session, Frames.text(PooledByteBufAllocator.DEFAULT, connected));
         // The session holds live deliveries until the router handed over the user's queued messages, so those
         // (older) go out first; the router's registration and drain are one atomic step.
