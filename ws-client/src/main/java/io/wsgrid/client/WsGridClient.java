@@ -256,6 +256,9 @@ public final class WsGridClient implements AutoCloseable {
             case ServerMessage.Joined j -> onEvent.accept(j);
             case ServerMessage.Left l -> onEvent.accept(l);
             case ServerMessage.ErrorReply e -> onEvent.accept(e);
+            case ServerMessage.Resumed r -> onEvent.accept(r);
+            case ServerMessage.Refreshed r -> onEvent.accept(r);
+            case ServerMessage.Presence p -> onEvent.accept(p);
         }
     }
 
