@@ -8,6 +8,8 @@ public enum CloseCode {
     NORMAL(1000, "normal closure"),
     /** The node is shutting down. */
     GOING_AWAY(1001, "going away"),
+    /** A text frame that is not valid UTF-8 (RFC 6455 section 8.1). */
+    INVALID_DATA(1007, "invalid frame payload data"),
     /** Repeated malformed or refused frames. */
     POLICY_VIOLATION(1008, "policy violation"),
     /** An inbound frame exceeded the node's limit. */

@@ -209,6 +209,50 @@ public final class ProtocolCodec {
         return out;
     }
 
+    /**
+     * The position of an encoded {@code message} frame made by {@link #encode(ServerMessage)} or {@link #withPosition}
+     * (where it is the last member), read from the frame's tail without parsing it; {@code null} when it has none.
+     */
+    public static StreamPosition positionOf(byte[] frame) {
+        int epochAt = lastIndexOf(frame, EPOCH);
+        if (epochAt < 0 || frame.length < 2 || frame[frame.length - 1] != '}' || frame[frame.length - 2] != '"') {
+            return null;
+        }
+        int offsetAt = lastIndexOf(frame, OFFSET, epochAt);
+        if (offsetAt < 0) {
+            return null;
+        }
+        long offset = 0;
+        int digits = 0;
+        for (int i = offsetAt + OFFSET.length; i < epochAt; i++, digits++) {
+            byte b = frame[i];
+            if (b < '0' || b > '9' || digits > 18) {
+                return null;
+            }
+            offset = offset * 10 + (b - '0');
+        }
+        String epoch = new String(frame, epochAt + EPOCH.length, frame.length - 2 - epochAt - EPOCH.length, StandardCharsets.US_ASCII);
+        return digits == 0 || !StreamPosition.isValidEpoch(epoch) ? null : new StreamPosition(offset, epoch);
+    }
+
+    private static int lastIndexOf(byte[] haystack, byte[] needle) {
+        return lastIndexOf(haystack, needle, haystack.length);
+    }
+
+    /** The last index at which {@code needle} starts and ends at or before {@code end}, or -1. */
+    private static int lastIndexOf(byte[] haystack, byte[] needle, int end) {
+        outer:
+        for (int i = end - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     // ---- REST bodies
 
     /**

@@ -108,6 +108,14 @@ class ProtocolCodecTests {
     }
 
     @Test
+    void thePositionIsReadBackFromAnEncodedMessage() {
+        var with = new ServerMessage.Delivery("id1", null, new Target.User("u"), RawJson.of("{\"epoch\":\"x\",\"offset\":1}"), 9L, new StreamPosition(42, "E1"));
+        assertThat(ProtocolCodec.positionOf(codec.encode(with))).isEqualTo(new StreamPosition(42, "E1"));
+        var without = new ServerMessage.Delivery("id1", null, Target.Broadcast.INSTANCE, RawJson.of("{\"epoch\":\"x\"}"), 9L, null);
+        assertThat(ProtocolCodec.positionOf(codec.encode(without))).isNull();
+    }
+
+    @Test
     void splicingAPositionGivesTheSameBytesAsEncodingIt() {
         var without = new ServerMessage.Delivery("id1", null, new Target.Group("g"), RawJson.of("{\"x\":\"}\"}"), 9L, null);
         var with = new ServerMessage.Delivery("id1", null, new Target.Group("g"), RawJson.of("{\"x\":\"}\"}"), 9L, new StreamPosition(1234567890123L, "Ab-_9"));

@@ -32,7 +32,10 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api/v1")
 class MessagingController {
 
-    record SendResponse(String id, String status) {
+    record SendResponse(String id, String status, long offset) {
+    }
+
+    record GroupSent(String id, long offset) {
     }
 
     record Accepted(String id) {
@@ -63,14 +66,17 @@ class MessagingController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     Mono<SendResponse> sendToUser(Tenant tenant, @PathVariable String user, @RequestBody byte[] body) {
         return Mono.fromCompletionStage(messenger.toUser(tenant.name(), name(user, "user"), null, data(body)))
-                .map(sent -> new SendResponse(sent.id(), sent.queued() ? "queued" : "sent"));
+                .map(sent -> new SendResponse(sent.id(), sent.queued() ? "queued" : "sent", sent.position().offset()))
+                .onErrorMap(MessagingController::unavailable);
     }
 
     @Operation(summary = "Send to every session in a group")
     @PostMapping("/groups/{group}/messages")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    Accepted sendToGroup(Tenant tenant, @PathVariable String group, @RequestBody byte[] body) {
-        return new Accepted(messenger.toGroup(tenant.name(), name(group, "group"), null, data(body)));
+    Mono<GroupSent> sendToGroup(Tenant tenant, @PathVariable String group, @RequestBody byte[] body) {
+        return Mono.fromCompletionStage(messenger.toGroup(tenant.name(), name(group, "group"), null, data(body)))
+                .map(sent -> new GroupSent(sent.id(), sent.position().offset()))
+                .onErrorMap(MessagingController::unavailable);
     }
 
     @Operation(summary = "Send to every session of the tenant")
@@ -119,6 +125,13 @@ class MessagingController {
         Hub.HubStats stats = hub.stats();
         return new NodeStats(nodeId, stats.sessions(), stats.users(), stats.groups(), metrics.messagesTotal(),
                 metrics.deliveriesTotal(), stats.perShard());
+    }
+
+    /** History (Redis) could not take the message: it was not accepted, and the caller may retry. */
+    private static Throwable unavailable(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof ResponseStatusException ? cause
+                : new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the message could not be stored, retry later: " + cause.getClass().getSimpleName());
     }
 
     private static String name(String value, String what) {

@@ -20,6 +20,9 @@ import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.offline.OfflineProperties;
 import io.wsgrid.node.delivery.LocalDelivery;
+import io.wsgrid.node.delivery.Sequencer;
+import io.wsgrid.node.history.HistoryProperties;
+import io.wsgrid.node.cluster.redis.RedisHistory;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -68,9 +71,15 @@ class ClusterConfiguration {
     }
 
     @Bean
-    RedisDirectory redisDirectory(StatefulRedisConnection<String, byte[]> connection, ClusterProperties cluster,
+    RedisHistory redisHistory(StatefulRedisConnection<String, byte[]> connection, ClusterProperties cluster, HistoryProperties history,
+            Clock clock) {
+        return new RedisHistory(connection.async(), cluster.redis().prefix(), history, clock);
+    }
+
+    @Bean
+    RedisDirectory redisDirectory(StatefulRedisConnection<String, byte[]> connection, RedisHistory history, ClusterProperties cluster,
             OfflineProperties offline, NodeProperties node, Clock clock, NodeMetrics metrics) {
-        return new RedisDirectory(connection, cluster.redis().prefix(), node.id(), offline.capacity(),
+        return new RedisDirectory(connection.async(), connection::isOpen, history, cluster.redis().prefix(), node.id(), offline.capacity(),
                 offline.ttl().toMillis(), cluster.redis().nodeTtl().toMillis(), clock, metrics);
     }
 
@@ -88,9 +97,10 @@ class ClusterConfiguration {
     }
 
     @Bean
-    ClusterRouter clusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, ClusterBus bus, NodeProperties node,
-            NodeMetrics metrics, ClusterProperties cluster) {
-        return new ClusterRouter(hub, local, directory, bus, node.id(), metrics, cluster.redis().heartbeatInterval().toMillis());
+    ClusterRouter clusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisHistory history, Sequencer sequencer,
+            ClusterBus bus, NodeProperties node, NodeMetrics metrics, ClusterProperties cluster) {
+        return new ClusterRouter(hub, local, directory, history, sequencer, bus, node.id(), metrics,
+                cluster.redis().heartbeatInterval().toMillis());
     }
 
     /** DOWN while the bus or the directory's Redis connection is down; deliveries across nodes stop meanwhile. */

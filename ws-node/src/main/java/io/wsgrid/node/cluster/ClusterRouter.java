@@ -1,18 +1,26 @@
 package io.wsgrid.node.cluster;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.wsgrid.common.protocol.ProtocolCodec;
+import io.wsgrid.common.protocol.StreamPosition;
 import io.wsgrid.node.cluster.Envelope.Kind;
 import io.wsgrid.node.cluster.redis.Keys;
 import io.wsgrid.node.cluster.redis.RedisDirectory;
 import io.wsgrid.node.delivery.LocalDelivery;
 import io.wsgrid.node.delivery.Router;
+import io.wsgrid.node.delivery.Sequencer;
+import io.wsgrid.node.history.History;
+import io.wsgrid.node.history.StreamId;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.metrics.NodeMetrics.DropReason;
@@ -23,32 +31,46 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The clustered router: local sessions are written directly, other nodes' through the {@link ClusterBus}; presence,
- * membership and offline queues live in the {@link RedisDirectory}.
+ * The clustered router: every user and group message is first appended to its stream's history in Redis (that is
+ * what makes a 202 durable), then written to local sessions directly and to other nodes' through the
+ * {@link ClusterBus}; presence, membership and offline queues live in the {@link RedisDirectory}. Each node passes the
+ * messages of a stream to its sessions through the {@link Sequencer}, which restores offset order and fills from
+ * history what the bus lost.
  *
- * <p>A user-directed message asks the directory where the user is (queueing it atomically when nowhere) and is sent
- * to exactly those nodes. When every one of them turns out dead (no receiver, known only on the Redis bus), it asks
- * again without them, which queues the message unless the user has meanwhile connected elsewhere.
+ * <p>A user message is appended and routed in one script: it goes to the nodes where the user has sessions, or to the
+ * user's offline queue when there are none. When every one of those nodes turns out dead (no receiver, known only on
+ * the Redis bus) or has no session of the user after all (stale presence), it is queued unless the user connected
+ * elsewhere meanwhile. Presence heals: a node whose presence write failed, or whose liveness key vanished, writes its
+ * whole state again at the next heartbeat and then hands its users whatever was queued for them meanwhile.
  */
 final class ClusterRouter implements Router, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterRouter.class);
+    /** Marks a user envelope that was forwarded once after stale presence; it is not forwarded again. */
+    private static final String REROUTED = "rerouted";
 
     private final Hub hub;
     private final LocalDelivery local;
     private final RedisDirectory directory;
+    private final History history;
+    private final Sequencer sequencer;
     private final ClusterBus bus;
     private final String nodeId;
     private final NodeMetrics metrics;
     private final long heartbeatMillis;
     private ScheduledExecutorService timer;
     private volatile boolean running;
+    /** Registered nodes whose liveness expired, as of the last heartbeat: their presence does not count. */
+    private volatile Set<String> dead = Set.of();
+    private boolean busWasDown;
 
-    ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, ClusterBus bus, String nodeId, NodeMetrics metrics,
-            long heartbeatMillis) {
+    ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, History history, Sequencer sequencer, ClusterBus bus,
+            String nodeId, NodeMetrics metrics, long heartbeatMillis) {
         this.hub = hub;
         this.local = local;
         this.directory = directory;
+        this.history = history;
+        this.sequencer = sequencer;
         this.bus = bus;
         this.nodeId = nodeId;
         this.metrics = metrics;
@@ -56,78 +78,99 @@ final class ClusterRouter implements Router, SmartLifecycle {
     }
 
     @Override
-    public CompletionStage<Boolean> toUser(String tenant, String user, byte[] message, long acceptedNanos) {
-        return route(tenant, user, message, acceptedNanos, List.of());
-    }
-
-    private CompletionStage<Boolean> route(String tenant, String user, byte[] message, long acceptedNanos, List<String> excluded) {
-        return directory.route(tenant, user, message, excluded).thenCompose(route -> switch (route) {
-            case RedisDirectory.Route.Queued q -> CompletableFuture.completedFuture(true);
-            case RedisDirectory.Route.Live live -> deliver(tenant, user, message, acceptedNanos, live.nodes()).thenCompose(dead -> {
-                if (dead.size() < live.nodes().size() || !excluded.isEmpty()) {
-                    return CompletableFuture.completedFuture(false);
-                }
-                List<String> without = new ArrayList<>(excluded);
-                without.addAll(dead);
-                return route(tenant, user, message, acceptedNanos, without);
-            });
-        }).exceptionally(error -> {
-            // Redis is unreachable: presence is unknown, so deliver wherever the bus still reaches, and say "sent".
-            deliverLocally(tenant, user, message, acceptedNanos);
-            bus.publishToAll(Envelope.delivery(Kind.USER, nodeId, tenant, user, message));
-            return false;
+    public CompletionStage<UserSent> toUser(String tenant, String user, byte[] message, long acceptedNanos) {
+        return directory.sendToUser(tenant, user, message, dead).thenCompose(sent -> switch (sent.route()) {
+            case RedisDirectory.Route.Queued q -> CompletableFuture.completedFuture(new UserSent(sent.position(), true));
+            case RedisDirectory.Route.Live live -> deliver(tenant, user, sent.position(), sent.frame(), acceptedNanos, live.nodes(), "")
+                    .thenCompose(missed -> {
+                        if (missed.size() < live.nodes().size()) {
+                            return CompletableFuture.completedFuture(new UserSent(sent.position(), false));
+                        }
+                        Set<String> without = new HashSet<>(dead);
+                        without.addAll(missed);
+                        return reroute(tenant, user, sent.position(), sent.frame(), acceptedNanos, without)
+                                .thenApply(queued -> new UserSent(sent.position(), queued));
+                    });
         });
     }
 
-    /** Sends to each node; completes with the nodes that had nobody to take it. */
-    private CompletionStage<List<String>> deliver(String tenant, String user, byte[] message, long acceptedNanos, List<String> nodes) {
+    /** Queues a message none of whose nodes took it, unless the user has sessions elsewhere; completes with "queued". */
+    private CompletionStage<Boolean> reroute(String tenant, String user, StreamPosition position, byte[] frame, long acceptedNanos,
+            Set<String> without) {
+        return directory.queueUnlessLive(tenant, user, frame, without).thenCompose(route -> switch (route) {
+            case RedisDirectory.Route.Queued q -> CompletableFuture.completedFuture(true);
+            case RedisDirectory.Route.Live live -> deliver(tenant, user, position, frame, acceptedNanos, live.nodes(), REROUTED)
+                    .thenApply(missed -> false);
+        });
+    }
+
+    /** Sends to each node; completes with the nodes that did not take it (dead, or no session of the user). */
+    private CompletionStage<List<String>> deliver(String tenant, String user, StreamPosition position, byte[] frame, long acceptedNanos,
+            List<String> nodes, String extra) {
         List<CompletableFuture<Boolean>> results = new ArrayList<>(nodes.size());
         for (String node : nodes) {
             if (node.equals(nodeId)) {
-                results.add(CompletableFuture.completedFuture(deliverLocally(tenant, user, message, acceptedNanos)));
+                results.add(CompletableFuture.completedFuture(offerLocally(tenant, user, position, frame, acceptedNanos)));
             }
             else {
-                results.add(bus.publishTo(node, Envelope.delivery(Kind.USER, nodeId, tenant, user, message))
-                        .toCompletableFuture().exceptionally(e -> false));
+                Envelope envelope = new Envelope(Kind.USER, nodeId, node, tenant, user, extra, position.offset(), position.epoch(), frame);
+                results.add(bus.publishTo(node, envelope).toCompletableFuture().exceptionally(e -> false));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(x -> {
-            List<String> dead = new ArrayList<>();
+            List<String> missed = new ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) {
                 if (!results.get(i).join()) {
-                    dead.add(nodes.get(i));
+                    missed.add(nodes.get(i));
                 }
             }
-            return dead;
+            return missed;
         });
     }
 
-    private boolean deliverLocally(String tenant, String user, byte[] message, long acceptedNanos) {
-        return local.toUser(tenant, user, message, acceptedNanos);
+    private boolean offerLocally(String tenant, String user, StreamPosition position, byte[] frame, long acceptedNanos) {
+        if (!local.hasUser(tenant, user)) {
+            return false;
+        }
+        local.offer(StreamId.user(tenant, user), position, frame, acceptedNanos);
+        return true;
     }
 
     @Override
-    public void toGroup(String tenant, String group, byte[] message, long acceptedNanos) {
-        local.toGroup(tenant, group, message, acceptedNanos);
-        bus.publishToAll(Envelope.delivery(Kind.GROUP, nodeId, tenant, group, message));
+    public CompletionStage<StreamPosition> toGroup(String tenant, String group, byte[] message, long acceptedNanos) {
+        StreamId stream = StreamId.group(tenant, group);
+        return history.append(stream, message).thenApply(appended -> {
+            StreamPosition position = appended.position();
+            local.offer(stream, position, appended.frame(), acceptedNanos);
+            bus.publishToAll(Envelope.group(nodeId, tenant, group, position.offset(), position.epoch(), appended.frame()));
+            return position;
+        });
     }
 
     @Override
     public void broadcast(String tenant, byte[] message, long acceptedNanos) {
         local.broadcast(tenant, message, acceptedNanos);
-        bus.publishToAll(Envelope.delivery(Kind.BROADCAST, nodeId, tenant, "", message));
+        bus.publishToAll(Envelope.broadcast(nodeId, tenant, message));
     }
 
     @Override
-    public CompletionStage<List<byte[]>> opened(Session session) {
-        return directory.connected(session.tenant(), session.user());
+    public CompletionStage<Opened> opened(Session session) {
+        hub.register(session);
+        StreamId stream = StreamId.user(session.tenant(), session.user());
+        return directory.connected(session.tenant(), session.user()).thenApply(connected -> {
+            session.markRegistered();
+            local.follow(stream, connected.top());
+            return new Opened(connected.top(), connected.queued());
+        });
     }
 
     @Override
     public void closed(Session session) {
-        directory.disconnected(session.tenant(), session.user());
-        for (String group : session.groups()) {
-            directory.membership(session.tenant(), group, session.user(), -1);
+        if (hub.unregister(session) && session.isRegistered()) {
+            directory.disconnected(session.tenant(), session.user());
+            for (String group : session.groups()) {
+                directory.membership(session.tenant(), group, session.user(), -1);
+            }
         }
     }
 
@@ -187,14 +230,31 @@ final class ClusterRouter implements Router, SmartLifecycle {
 
     /** Applies an envelope from another node to this node's sessions. Runs on the bus's thread; never blocks. */
     void onEnvelope(Envelope e) {
+        if (!e.isFor(nodeId)) {
+            return; // a fanout brings every node's directed envelopes to all of them
+        }
         long now = System.nanoTime();
         switch (e.kind()) {
             case USER -> {
-                if (!deliverLocally(e.tenant(), e.target(), e.payload(), now)) {
-                    metrics.dropped(DropReason.SESSION_CLOSED);
+                StreamPosition position = new StreamPosition(e.offset(), e.epoch());
+                if (!offerLocally(e.tenant(), e.target(), position, e.payload(), now)) {
+                    // Presence said the user was here but is not (it left meanwhile, or presence is stale): queue it
+                    // unless the user is elsewhere, rather than drop it.
+                    Set<String> without = new HashSet<>(dead);
+                    without.add(nodeId);
+                    if (REROUTED.equals(e.extra())) {
+                        directory.queueUnlessLive(e.tenant(), e.target(), e.payload(), without).whenComplete((route, error) -> {
+                            if (error != null || route instanceof RedisDirectory.Route.Live) {
+                                metrics.dropped(DropReason.SESSION_CLOSED);
+                            }
+                        });
+                    }
+                    else {
+                        reroute(e.tenant(), e.target(), position, e.payload(), now, without);
+                    }
                 }
             }
-            case GROUP -> local.toGroup(e.tenant(), e.target(), e.payload(), now);
+            case GROUP -> local.offer(StreamId.group(e.tenant(), e.target()), new StreamPosition(e.offset(), e.epoch()), e.payload(), now);
             case BROADCAST -> local.broadcast(e.tenant(), e.payload(), now);
             case JOIN -> joinLocally(e.tenant(), e.target(), e.extra());
             case LEAVE -> leaveLocally(e.tenant(), e.target(), e.extra());
@@ -203,18 +263,49 @@ final class ClusterRouter implements Router, SmartLifecycle {
     }
 
     private void heartbeat() {
+        boolean busUp = bus.isUp();
+        if (busUp && busWasDown) {
+            log.info("bus {} is back: reading what this node's streams got meanwhile from history", bus.name());
+            sequencer.catchUp();
+        }
+        busWasDown = !busUp;
         directory.heartbeat().thenCompose(vanished -> {
-            if (!vanished) {
+            if (!vanished && !directory.isStale()) {
                 return CompletableFuture.completedFuture(null);
             }
             Hub.LocalState state = hub.localState(Keys::member);
-            log.info("node {} (re)registered in Redis with {} users", nodeId, state.sessionsPerUser().size());
-            return directory.restore(state.sessionsPerUser(), state.groups());
-        }).thenCompose(x -> directory.sweepDeadNodes()).whenComplete((x, error) -> {
+            log.info("node {} writes its presence again ({} users): {}", nodeId, state.sessionsPerUser().size(),
+                    vanished ? "its liveness key had vanished" : "a presence write had failed");
+            return directory.restore(state.sessionsPerUser(), state.groups()).thenCompose(x -> drainLocalUsers(state));
+        }).thenCompose(x -> directory.deadNodes()).thenCompose(deadNow -> {
+            dead = Set.copyOf(deadNow);
+            return directory.sweepDeadNodes();
+        }).whenComplete((x, error) -> {
             if (error != null) {
                 log.debug("heartbeat failed: {}", error.toString());
             }
         });
+    }
+
+    /** Hands this node's users what was queued for them while their presence was missing. */
+    private CompletionStage<Void> drainLocalUsers(Hub.LocalState state) {
+        List<CompletableFuture<?>> drains = new ArrayList<>();
+        state.sessionsPerUser().keySet().forEach(member -> {
+            String[] tu = Keys.splitMember(member);
+            drains.add(directory.drain(tu[0], tu[1]).thenAccept(frames -> {
+                StreamId stream = StreamId.user(tu[0], tu[1]);
+                long now = System.nanoTime();
+                frames.stream().map(f -> java.util.Map.entry(f, positionOf(f))).filter(e -> e.getValue() != null)
+                        .sorted(Comparator.comparingLong(e -> e.getValue().offset()))
+                        .forEach(e -> local.offer(stream, e.getValue(), e.getKey(), now));
+                metrics.offlineDrained(frames.size());
+            }).toCompletableFuture());
+        });
+        return CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new));
+    }
+
+    private static StreamPosition positionOf(byte[] frame) {
+        return ProtocolCodec.positionOf(frame);
     }
 
     @Override

@@ -9,27 +9,32 @@ import io.wsgrid.node.session.CommandHandler;
 import io.wsgrid.node.session.Outbound;
 import io.wsgrid.node.session.Session;
 import io.wsgrid.node.session.SessionProperties;
-
-import org.springframework.stereotype.Component;
+import io.wsgrid.node.session.SessionStreams;
 
 /**
- * What clients can do over their WebSocket: ping, join and leave groups, publish to a joined group, send to a user.
- * Publishing and sending are subject to {@code wsgrid.node.session.policy}.
+ * What clients can do over their WebSocket: ping, join and leave groups, publish to a joined group, send to a user,
+ * resume after a reconnect. Publishing and sending are subject to {@code wsgrid.node.session.policy}.
  */
-@Component
-class ClientCommands implements CommandHandler {
+final class ClientCommands implements CommandHandler {
 
     private final Hub hub;
     private final Outbound outbound;
     private final Messenger messenger;
     private final Router router;
+    private final LocalDelivery local;
+    private final SessionStreams streams;
+    private final Resumer resumer;
     private final SessionProperties.Policy policy;
 
-    ClientCommands(Hub hub, Outbound outbound, Messenger messenger, Router router, SessionProperties properties) {
+    ClientCommands(Hub hub, Outbound outbound, Messenger messenger, Router router, LocalDelivery local, SessionStreams streams,
+            Resumer resumer, SessionProperties properties) {
         this.hub = hub;
         this.outbound = outbound;
         this.messenger = messenger;
         this.router = router;
+        this.local = local;
+        this.streams = streams;
+        this.resumer = resumer;
         this.policy = properties.policy();
     }
 
@@ -40,15 +45,21 @@ class ClientCommands implements CommandHandler {
             case ClientMessage.Join join -> switch (hub.join(session, join.group())) {
                 case JOINED -> {
                     router.joined(session, join.group());
-                    yield reply(session, new ServerMessage.Joined(join.group(), null));
+                    local.join(session, join.group());
+                    yield null;
                 }
-                case ALREADY_MEMBER -> reply(session, new ServerMessage.Joined(join.group(), null));
+                case ALREADY_MEMBER -> {
+                    streams.alreadyJoined(session, join.group());
+                    yield null;
+                }
                 case TOO_MANY_GROUPS -> new ErrorReply(ErrorCode.FORBIDDEN, "too many groups for one session");
                 case CLOSED -> null;
             };
             case ClientMessage.Leave leave -> {
                 if (hub.leave(session, leave.group())) {
                     router.left(session, leave.group());
+                    streams.left(session, leave.group());
+                    yield null;
                 }
                 yield reply(session, new ServerMessage.Left(leave.group()));
             }
@@ -69,8 +80,7 @@ class ClientCommands implements CommandHandler {
                 messenger.toUser(session.tenant(), send.user(), session.user(), send.data());
                 yield null;
             }
-            case ClientMessage.Resume resume -> new ErrorReply(ErrorCode.BAD_REQUEST,
-                    "'resume' must be the first frame of a session opened with resume=1");
+            case ClientMessage.Resume resume -> resumer.resume(session, resume);
             case ClientMessage.Refresh refresh -> new ErrorReply(ErrorCode.BAD_REQUEST, "token refresh needs wsgrid.auth.mode=jwt");
         };
     }

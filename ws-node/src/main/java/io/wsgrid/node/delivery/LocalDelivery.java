@@ -2,58 +2,92 @@ package io.wsgrid.node.delivery;
 
 import io.netty.buffer.PooledByteBufAllocator;
 import io.wsgrid.common.protocol.CloseCode;
-import io.wsgrid.common.protocol.ServerMessage;
+import io.wsgrid.common.protocol.StreamPosition;
+import io.wsgrid.node.history.History;
+import io.wsgrid.node.history.StreamId;
 import io.wsgrid.node.hub.Hub;
-import io.wsgrid.node.metrics.NodeMetrics.Kind;
 import io.wsgrid.node.session.Frames;
 import io.wsgrid.node.session.Outbound;
 import io.wsgrid.node.session.Session;
-
-import org.springframework.stereotype.Component;
+import io.wsgrid.node.session.SessionStreams;
 
 /**
- * What every router does with this node's own sessions: write an encoded message to a user's, a group's or the
- * tenant's sessions, change a user's group membership (telling each session with a {@code joined}/{@code left} frame),
- * and kick. Non-blocking; callable from any thread.
+ * What every router does with this node's own sessions: write a stream message (in the order the {@link Sequencer}
+ * puts it) to a user's or a group's sessions, write a broadcast to the tenant's sessions, join sessions to groups at
+ * the group stream's top, and kick. Non-blocking; callable from any thread.
  */
-@Component
-public class LocalDelivery {
+public final class LocalDelivery implements Sequencer.Sink {
 
     private final Hub hub;
     private final Outbound outbound;
+    private final SessionStreams streams;
+    private final History history;
+    private final Sequencer sequencer;
 
-    public LocalDelivery(Hub hub, Outbound outbound) {
+    public LocalDelivery(Hub hub, Outbound outbound, SessionStreams streams, History history, Sequencer sequencer) {
         this.hub = hub;
         this.outbound = outbound;
+        this.streams = streams;
+        this.history = history;
+        this.sequencer = sequencer;
+        sequencer.sink(this);
     }
 
-    /** Writes to the given sessions of one user; false when there are none. */
-    public boolean toSessions(Session[] sessions, byte[] message, long acceptedNanos) {
-        if (sessions.length == 0) {
-            return false;
+    /** Writes an ordered stream message to this node's sessions of the stream. */
+    @Override
+    public void deliver(StreamId stream, long offset, String epoch, byte[] frame, long acceptedNanos) {
+        switch (stream.kind()) {
+            case USER -> {
+                Session[] sessions = hub.userSessions(stream.tenant(), stream.name());
+                if (sessions.length > 0) {
+                    outbound.dispatchUser(sessions, Frames.text(PooledByteBufAllocator.DEFAULT, frame), offset, epoch, acceptedNanos);
+                }
+            }
+            case GROUP -> outbound.dispatchGroup(hub.groupSessions(stream.tenant(), stream.name()),
+                    Frames.text(PooledByteBufAllocator.DEFAULT, frame), stream.name(), offset, epoch, acceptedNanos);
         }
-        outbound.dispatch(sessions, Frames.text(PooledByteBufAllocator.DEFAULT, message), Kind.USER, acceptedNanos);
-        return true;
     }
 
-    /** Writes to the user's sessions on this node; false when it has none here. */
-    public boolean toUser(String tenant, String user, byte[] message, long acceptedNanos) {
-        return toSessions(hub.userSessions(tenant, user), message, acceptedNanos);
+    /** Offers a stream message to the sequencer, which passes it on in offset order. */
+    public void offer(StreamId stream, StreamPosition position, byte[] frame, long acceptedNanos) {
+        sequencer.offer(stream, position.offset(), position.epoch(), frame, acceptedNanos);
     }
 
-    public void toGroup(String tenant, String group, byte[] message, long acceptedNanos) {
-        outbound.dispatch(hub.groupSessions(tenant, group), Frames.text(PooledByteBufAllocator.DEFAULT, message), Kind.GROUP, acceptedNanos);
+    /** A session of this node follows the stream from {@code top} on (see {@link Sequencer#follow}). */
+    public void follow(StreamId stream, StreamPosition top) {
+        sequencer.follow(stream, top);
+    }
+
+    /** Whether the user has a session on this node. */
+    public boolean hasUser(String tenant, String user) {
+        return hub.userSessions(tenant, user).length > 0;
     }
 
     public void broadcast(String tenant, byte[] message, long acceptedNanos) {
-        outbound.dispatch(hub.tenantSessions(tenant), Frames.text(PooledByteBufAllocator.DEFAULT, message), Kind.BROADCAST, acceptedNanos);
+        outbound.dispatchBroadcast(hub.tenantSessions(tenant), Frames.text(PooledByteBufAllocator.DEFAULT, message), acceptedNanos);
+    }
+
+    /**
+     * Completes the join of a session that the hub just added to {@code group}: its group messages wait while the
+     * group's top is read, then it gets {@code joined} with that top and every message past it.
+     */
+    public void join(Session session, String group) {
+        streams.joining(session, group);
+        StreamId stream = StreamId.group(session.tenant(), group);
+        history.top(stream).whenComplete((top, error) -> {
+            if (top != null) {
+                sequencer.follow(stream, top);
+            }
+            // Without a top (history unreachable) the session still joins; it gets every message from now on.
+            streams.joined(session, group, top);
+        });
     }
 
     /** Joins the user's sessions here to the group and tells them; returns the sessions that newly joined. */
     public Session[] joinUser(String tenant, String user, String group) {
         Session[] joined = hub.joinUser(tenant, user, group);
         for (Session s : joined) {
-            outbound.reply(s, new ServerMessage.Joined(group, null));
+            join(s, group);
         }
         return joined;
     }
@@ -62,7 +96,7 @@ public class LocalDelivery {
     public Session[] leaveUser(String tenant, String user, String group) {
         Session[] left = hub.leaveUser(tenant, user, group);
         for (Session s : left) {
-            outbound.reply(s, new ServerMessage.Left(group));
+            streams.left(s, group);
         }
         return left;
     }

@@ -4,48 +4,54 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import io.wsgrid.node.NodeProperties;
+import io.wsgrid.common.protocol.StreamPosition;
+import io.wsgrid.node.history.History;
+import io.wsgrid.node.history.InMemoryHistory;
+import io.wsgrid.node.history.StreamId;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.offline.InMemoryOfflineStore;
 import io.wsgrid.node.session.Session;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
-
 /**
- * The standalone node's router: the hub is the whole cluster and the offline queue lives in memory. Whether a user
- * message is delivered or queued is decided under the hub shard lock that also registers sessions.
+ * The standalone node's router: the hub is the whole cluster, and history and the offline queue live in memory.
+ * Appending a user message and deciding between delivering and queueing it happen under the hub shard lock that also
+ * registers that user's sessions and reads their stream's top, so a send racing a connect is delivered exactly once.
  */
-@Component
-@ConditionalOnProperty(name = "wsgrid.cluster.bus", havingValue = "memory", matchIfMissing = true)
-class LocalRouter implements Router {
+final class LocalRouter implements Router {
 
     private final Hub hub;
     private final LocalDelivery local;
+    private final InMemoryHistory history;
     private final InMemoryOfflineStore offline;
     private final String nodeId;
 
-    LocalRouter(Hub hub, LocalDelivery local, InMemoryOfflineStore offline, NodeProperties node) {
+    LocalRouter(Hub hub, LocalDelivery local, InMemoryHistory history, InMemoryOfflineStore offline, String nodeId) {
         this.hub = hub;
         this.local = local;
+        this.history = history;
         this.offline = offline;
-        this.nodeId = node.id();
+        this.nodeId = nodeId;
     }
 
     @Override
-    public CompletionStage<Boolean> toUser(String tenant, String user, byte[] message, long acceptedNanos) {
-        Session[] sessions = hub.withUser(tenant, user, live -> {
+    public CompletionStage<UserSent> toUser(String tenant, String user, byte[] message, long acceptedNanos) {
+        StreamId stream = StreamId.user(tenant, user);
+        return CompletableFuture.completedFuture(hub.withUser(tenant, user, live -> {
+            History.Appended appended = history.appendThen(stream, message, a -> { });
             if (live.length == 0) {
-                offline.enqueue(tenant, user, message);
+                offline.enqueue(tenant, user, appended.frame());
+                return new UserSent(appended.position(), true);
             }
-            return live;
-        });
-        return CompletableFuture.completedFuture(!local.toSessions(sessions, message, acceptedNanos));
+            local.offer(stream, appended.position(), appended.frame(), acceptedNanos);
+            return new UserSent(appended.position(), false);
+        }));
     }
 
     @Override
-    public void toGroup(String tenant, String group, byte[] message, long acceptedNanos) {
-        local.toGroup(tenant, group, message, acceptedNanos);
+    public CompletionStage<StreamPosition> toGroup(String tenant, String group, byte[] message, long acceptedNanos) {
+        StreamId stream = StreamId.group(tenant, group);
+        History.Appended appended = history.appendThen(stream, message, a -> local.offer(stream, a.position(), a.frame(), acceptedNanos));
+        return CompletableFuture.completedFuture(appended.position());
     }
 
     @Override
@@ -54,13 +60,18 @@ class LocalRouter implements Router {
     }
 
     @Override
-    public CompletionStage<List<byte[]>> opened(Session session) {
-        // The session is already in the hub: a send that found no session queued before this drain.
-        return CompletableFuture.completedFuture(offline.drain(session.tenant(), session.user()));
+    public CompletionStage<Opened> opened(Session session) {
+        StreamId stream = StreamId.user(session.tenant(), session.user());
+        return CompletableFuture.completedFuture(hub.register(session, () -> {
+            StreamPosition top = history.top(stream).toCompletableFuture().join();
+            local.follow(stream, top);
+            return new Opened(top, offline.drain(session.tenant(), session.user()));
+        }));
     }
 
     @Override
     public void closed(Session session) {
+        hub.unregister(session);
     }
 
     @Override
@@ -96,7 +107,7 @@ class LocalRouter implements Router {
 
     @Override
     public CompletionStage<GroupView> group(String tenant, String group) {
-        Hub.GroupView local = hub.group(tenant, group);
-        return CompletableFuture.completedFuture(new GroupView(group, local.users(), local.sessions()));
+        Hub.GroupView view = hub.group(tenant, group);
+        return CompletableFuture.completedFuture(new GroupView(group, view.users(), view.sessions()));
     }
 }

@@ -6,6 +6,7 @@ import io.wsgrid.common.id.Uuid7;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.RawJson;
 import io.wsgrid.common.protocol.ServerMessage;
+import io.wsgrid.common.protocol.StreamPosition;
 import io.wsgrid.common.protocol.Target;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.metrics.NodeMetrics.Kind;
@@ -14,13 +15,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * Accepts messages from REST callers and clients, gives each a time-ordered id and timestamp, encodes it once and
- * hands it to the {@link Router}. Never blocks; callable from any thread.
+ * hands it to the {@link Router}. A user or group message's stage completes once it is in its stream's history (with
+ * its offset); it fails when history cannot be reached, and the message was then not accepted. Never blocks; callable
+ * from any thread.
  */
 @Component
 public class Messenger {
 
     /** The outcome of a user-directed send. */
-    public record Sent(String id, boolean queued) {
+    public record Sent(String id, boolean queued, StreamPosition position) {
+    }
+
+    /** The outcome of a group send. */
+    public record Published(String id, StreamPosition position) {
     }
 
     private final Router router;
@@ -37,19 +44,19 @@ public class Messenger {
         String id = Uuid7.nextString();
         metrics.accepted(Kind.USER);
         return router.toUser(tenant, user, encode(id, from, new Target.User(user), data), accepted)
-                .thenApply(queued -> new Sent(id, queued));
+                .thenApply(sent -> new Sent(id, sent.queued(), sent.position()));
     }
 
-    /** Sends to every session in {@code group}; not queued for anyone. Returns the message id. */
-    public String toGroup(String tenant, String group, String from, RawJson data) {
+    /** Sends to every session in {@code group}; not queued for anyone, but replayable from the group's history. */
+    public CompletionStage<Published> toGroup(String tenant, String group, String from, RawJson data) {
         long accepted = System.nanoTime();
         String id = Uuid7.nextString();
         metrics.accepted(Kind.GROUP);
-        router.toGroup(tenant, group, encode(id, from, new Target.Group(group), data), accepted);
-        return id;
+        return router.toGroup(tenant, group, encode(id, from, new Target.Group(group), data), accepted)
+                .thenApply(position -> new Published(id, position));
     }
 
-    /** Sends to every session of the tenant; not queued for anyone. Returns the message id. */
+    /** Sends to every session of the tenant; live only (not queued, not replayable). Returns the message id. */
     public String broadcast(String tenant, String from, RawJson data) {
         long accepted = System.nanoTime();
         String id = Uuid7.nextString();

@@ -3,18 +3,23 @@ package io.wsgrid.node.delivery;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
+import io.wsgrid.common.protocol.StreamPosition;
 import io.wsgrid.node.session.Session;
+import io.wsgrid.node.session.SessionLifecycle;
 
 /**
  * Where encoded messages go: this node's sessions alone ({@code memory}) or every node's ({@code redis},
  * {@code rabbitmq}). Also keeps the presence and group membership the REST API reports. Every method returns at once;
  * none blocks on I/O.
  *
+ * <p>Durability: a user or group message is appended to its stream's history before the stage of {@link #toUser} or
+ * {@link #toGroup} completes; a stage that fails means the message was not accepted.
+ *
  * <p>Exactly-once for queued messages: {@link #toUser} queues a message only when the user has no session anywhere,
  * and {@link #opened} registers a session and takes its user's queue in one atomic step, so a message racing a
  * connect is either delivered live or drained, never both and never neither.
  */
-public interface Router {
+public interface Router extends SessionLifecycle {
 
     /** What the REST API reports about a user. */
     record UserView(String user, boolean online, int sessions, List<String> nodes) {
@@ -24,21 +29,21 @@ public interface Router {
     record GroupView(String group, List<String> users, int sessions) {
     }
 
+    /** Where a user message went: its position in the user stream, and whether it was queued (user offline). */
+    record UserSent(StreamPosition position, boolean queued) {
+    }
+
     /**
-     * Delivers an encoded {@code message} frame payload to every session of the user, or queues it when the user has
-     * none. Completes with {@code true} when it was queued.
+     * Appends an encoded {@code message} frame without position to the user's stream, then delivers it to every
+     * session of the user, or queues it when the user has none.
      */
-    CompletionStage<Boolean> toUser(String tenant, String user, byte[] message, long acceptedNanos);
+    CompletionStage<UserSent> toUser(String tenant, String user, byte[] message, long acceptedNanos);
 
-    void toGroup(String tenant, String group, byte[] message, long acceptedNanos);
+    /** Appends to the group's stream, then delivers to every session in the group; completes with its position. */
+    CompletionStage<StreamPosition> toGroup(String tenant, String group, byte[] message, long acceptedNanos);
 
+    /** Delivers to every session of the tenant, live only. */
     void broadcast(String tenant, byte[] message, long acceptedNanos);
-
-    /** A session registered in the local hub: records its presence and takes its user's queued messages, oldest first. */
-    CompletionStage<List<byte[]>> opened(Session session);
-
-    /** A session left the local hub. */
-    void closed(Session session);
 
     /** A local session joined a group (from its own frame or a membership command). */
     void joined(Session session, String group);

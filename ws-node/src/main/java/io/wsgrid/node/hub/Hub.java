@@ -46,9 +46,18 @@ public class Hub {
 
     /** Registers an open session. */
     public void register(Session s) {
+        register(s, () -> null);
+    }
+
+    /**
+     * Registers an open session and runs {@code whileLocked} under the same shard lock, so no send to the session's
+     * user can interleave (a standalone node reads the user stream's top and takes the offline queue there).
+     */
+    public <R> R register(Session s, java.util.function.Supplier<R> whileLocked) {
         Shard shard = shardOf(s.tenant(), s.user());
         synchronized (shard) {
             shard.add(s);
+            return whileLocked.get();
         }
     }
 
@@ -122,9 +131,9 @@ public class Hub {
         }
     }
 
-    /** The user's sessions on this node (a snapshot; empty when offline here). */
+    /** The user's sessions on this node (a snapshot, read without locking; empty when offline here). */
     public Session[] userSessions(String tenant, String user) {
-        return withUser(tenant, user, Function.identity());
+        return shardOf(tenant, user).users.getOrDefault(new Key(tenant, user), NONE);
     }
 
     /**
@@ -154,14 +163,11 @@ public class Hub {
         return perShard(shard -> shard.all);
     }
 
-    /** Reads one copy-on-write array from every shard, each under its shard's lock. */
+    /** Reads one copy-on-write array from every shard, without locking (see {@link Shard}). */
     private Session[][] perShard(Function<Shard, Session[]> read) {
         Session[][] out = new Session[shards.length][];
         for (int i = 0; i < shards.length; i++) {
-            Shard shard = shards[i];
-            synchronized (shard) {
-                out[i] = read.apply(shard);
-            }
+            out[i] = read.apply(shards[i]);
         }
         return out;
     }

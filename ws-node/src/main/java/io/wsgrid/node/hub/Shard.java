@@ -1,22 +1,24 @@
 package io.wsgrid.node.hub;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.wsgrid.node.hub.Hub.Key;
 import io.wsgrid.node.session.Session;
 
 /**
- * One shard of the hub. Not thread-safe: every method is called with the shard's monitor held. Values are immutable
- * arrays replaced on change (copy-on-write), so a reference read under the lock stays a valid snapshot after it.
+ * One shard of the hub. Every method that changes it is called with the shard's monitor held. Values are immutable
+ * arrays replaced on change (copy-on-write) in concurrent maps, so senders read a valid snapshot without the lock:
+ * the send path never waits for a connect, and never takes a hub lock while holding another (the stream sequencer
+ * delivers under its own lock).
  */
 final class Shard {
 
     private static final Session[] NONE = new Session[0];
 
-    final Map<Key, Session[]> users = new HashMap<>();
-    final Map<Key, Session[]> groups = new HashMap<>();
-    final Map<String, Session[]> tenants = new HashMap<>();
+    final Map<Key, Session[]> users = new ConcurrentHashMap<>();
+    final Map<Key, Session[]> groups = new ConcurrentHashMap<>();
+    final Map<String, Session[]> tenants = new ConcurrentHashMap<>();
     /** Every session of the shard; volatile so gauges can read it without the lock. */
     volatile Session[] all = NONE;
     volatile int userCount;

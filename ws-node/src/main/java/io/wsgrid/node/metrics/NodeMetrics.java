@@ -37,7 +37,17 @@ public class NodeMetrics {
         /** Offline queue full: the oldest message was dropped. */
         OFFLINE_CAP,
         /** Offline message expired before the user came back. */
-        OFFLINE_EXPIRED;
+        OFFLINE_EXPIRED,
+        /**
+         * A second copy of a stream message for a session that already had it (a replay overlapping live traffic, a
+         * message both queued and replayed, or the bus bringing it twice); skipped so the client sees it once.
+         */
+        DUPLICATE,
+        /**
+         * A stream message this node never received from the bus and history no longer held when the node noticed the
+         * gap; its sessions learn it on their next resume ({@code recovered:false}).
+         */
+        HISTORY_GAP;
 
         final String tag = name().toLowerCase();
     }

@@ -58,16 +58,30 @@ public class Outbound {
         return loopCount++;
     }
 
-    /** Delivers {@code frame} to one user's sessions. Takes over the caller's reference to {@code frame}. */
-    public int dispatch(Session[] sessions, ByteBuf frame, Kind kind, long acceptedNanos) {
-        return dispatch(new Session[][] {sessions}, frame, kind, acceptedNanos);
+    /**
+     * Delivers {@code frame}, the message at {@code offset}/{@code epoch} of one user's stream, to that user's sessions.
+     * Takes over the caller's reference to {@code frame}.
+     */
+    public int dispatchUser(Session[] sessions, ByteBuf frame, long offset, String epoch, long acceptedNanos) {
+        return dispatch(new Session[][] {sessions}, frame, Kind.USER, null, offset, epoch, acceptedNanos);
+    }
+
+    /** Delivers {@code frame}, the message at {@code offset}/{@code epoch} of {@code group}'s stream, to its sessions. */
+    public int dispatchGroup(Session[][] recipients, ByteBuf frame, String group, long offset, String epoch, long acceptedNanos) {
+        return dispatch(recipients, frame, Kind.GROUP, group, offset, epoch, acceptedNanos);
+    }
+
+    /** Delivers a frame that belongs to no stream (a broadcast) to every session in {@code recipients}. */
+    public int dispatchBroadcast(Session[][] recipients, ByteBuf frame, long acceptedNanos) {
+        return dispatch(recipients, frame, Kind.BROADCAST, null, 0, null, acceptedNanos);
     }
 
     /**
      * Delivers {@code frame} to every session in {@code recipients} (arrays may be null or shared snapshots; they are
      * never modified). Takes over the caller's reference to {@code frame}. Returns the number of sessions targeted.
+     * Stream messages ({@code offset > 0}) pass each session's {@link StreamCursors}: one it was already sent is skipped.
      */
-    public int dispatch(Session[][] recipients, ByteBuf frame, Kind kind, long acceptedNanos) {
+    private int dispatch(Session[][] recipients, ByteBuf frame, Kind kind, String group, long offset, String epoch, long acceptedNanos) {
         long loops = loopMask(recipients);
         int count = 0;
         for (Session[] sessions : recipients) {
@@ -78,7 +92,7 @@ public class Outbound {
                 int index = Long.numberOfTrailingZeros(loops);
                 loops &= loops - 1;
                 LoopWriter writer = writers[index];
-                FanOutTask task = new FanOutTask(writer, recipients, frame.retain(), kind, acceptedNanos);
+                FanOutTask task = new FanOutTask(writer, recipients, frame.retain(), kind, group, offset, epoch, acceptedNanos);
                 if (writer.loop.inEventLoop()) {
                     task.run();
                 }
@@ -107,8 +121,13 @@ public class Outbound {
 
     /** Writes a frame to one session from its own event loop, flushing with the loop's next batch. */
     void writeOnLoop(Session session, ByteBuf frame) {
-        if (!writers[session.loopIndex()].write(session, frame)) {
-            frame.release();
+        offerOnLoop(session, new StreamCursors.Kept(frame, null, 0, null));
+    }
+
+    /** Writes a frame of a stream (or of none, offset 0) to a session, unless its cursor says it was sent already. */
+    void offerOnLoop(Session session, StreamCursors.Kept kept) {
+        if (!writers[session.loopIndex()].offer(session, kept)) {
+            kept.frame().release();
         }
     }
 
@@ -126,17 +145,24 @@ public class Outbound {
     }
 
     /**
-     * Writes {@code first} (raw frames, e.g. queued offline messages), then the frames held since the session opened,
-     * and from then on writes frames as they come. Runs on the session's event loop.
+     * Writes {@code first} (queued offline messages, or a replay and its {@code resumed}), then the frames held since
+     * the session opened, and from then on writes frames as they come; stream frames pass the session's cursors, so
+     * a held live message that the replay already carried is skipped. Runs on the session's event loop.
      */
-    void release(Session session, java.util.List<ByteBuf> first) {
+    void release(Session session, java.util.List<StreamCursors.Kept> first, Runnable beforeHeld) {
         session.holding = false;
-        first.forEach(frame -> writeOnLoop(session, frame));
-        java.util.List<ByteBuf> held = session.held;
+        first.forEach(kept -> offerOnLoop(session, kept));
+        beforeHeld.run();
+        java.util.List<StreamCursors.Kept> held = session.held;
         session.held = null;
         if (held != null) {
-            held.forEach(frame -> writeOnLoop(session, frame));
+            held.forEach(kept -> offerOnLoop(session, kept));
         }
+    }
+
+    /** Holds the session's frames from now until {@link #release}. Event loop only. */
+    void hold(Session session) {
+        session.holding = true;
     }
 
     /** Writes a frame now, ahead of any held ones (the {@code connected} frame). Event loop only. */
@@ -178,13 +204,20 @@ public class Outbound {
         private final Session[][] recipients;
         private final ByteBuf frame;
         private final Kind kind;
+        private final String group;
+        private final long offset;
+        private final String epoch;
         private final long acceptedNanos;
 
-        FanOutTask(LoopWriter writer, Session[][] recipients, ByteBuf frame, Kind kind, long acceptedNanos) {
+        FanOutTask(LoopWriter writer, Session[][] recipients, ByteBuf frame, Kind kind, String group, long offset, String epoch,
+                long acceptedNanos) {
             this.writer = writer;
             this.recipients = recipients;
             this.frame = frame;
             this.kind = kind;
+            this.group = group;
+            this.offset = offset;
+            this.epoch = epoch;
             this.acceptedNanos = acceptedNanos;
         }
 
@@ -200,9 +233,26 @@ public class Outbound {
                         continue;
                     }
                     for (Session s : sessions) {
-                        if (s.loopIndex() == index && writer.accepts(s)) {
+                        if (s.loopIndex() != index || !writer.accepts(s)) {
+                            continue;
+                        }
+                        if (s.holding) {
+                            writer.hold(s, local, group, offset, epoch);
+                            written++;
+                            continue;
+                        }
+                        if (offset == 0) {
                             writer.write(s, local.retainedDuplicate());
                             written++;
+                            continue;
+                        }
+                        switch (s.cursors.offer(group, offset, epoch)) {
+                            case SEND -> {
+                                writer.write(s, local.retainedDuplicate());
+                                written++;
+                            }
+                            case WAIT -> s.cursors.keep(new StreamCursors.Kept(local.retainedDuplicate(), group, offset, epoch));
+                            case SKIP -> metrics.dropped(DropReason.DUPLICATE);
                         }
                     }
                 }
@@ -253,7 +303,18 @@ public class Outbound {
             return true;
         }
 
-        boolean write(Session s, ByteBuf frame) {
+        /** Writes, or holds while the session holds, a duplicate of {@code frame} (a fan-out's shared copy). */
+        void hold(Session s, ByteBuf frame, String group, long offset, String epoch) {
+            if (!offer(s, new StreamCursors.Kept(frame.retainedDuplicate(), group, offset, epoch))) {
+                frame.release();
+            }
+        }
+
+        /**
+         * Takes a frame for {@code s}: held while the session holds, else checked against the session's cursors and
+         * written, kept for a pending join, or skipped. Returns false when the session is gone (the caller releases).
+         */
+        boolean offer(Session s, StreamCursors.Kept kept) {
             if (!s.isOpen() || !s.channel().isActive()) {
                 return false;
             }
@@ -261,8 +322,30 @@ public class Outbound {
                 if (s.held == null) {
                     s.held = new ArrayList<>(4);
                 }
-                s.held.add(frame);
+                s.held.add(kept);
                 return true;
+            }
+            if (kept.offset() > 0) {
+                switch (s.cursors.offer(kept.group(), kept.offset(), kept.epoch())) {
+                    case SKIP -> {
+                        metrics.dropped(DropReason.DUPLICATE);
+                        kept.frame().release();
+                        return true;
+                    }
+                    case WAIT -> {
+                        s.cursors.keep(kept);
+                        return true;
+                    }
+                    case SEND -> {
+                    }
+                }
+            }
+            return write(s, kept.frame());
+        }
+
+        boolean write(Session s, ByteBuf frame) {
+            if (!s.isOpen() || !s.channel().isActive()) {
+                return false;
             }
             s.frameWriter().write(frame, s.channel().voidPromise());
             s.unflushed++;

@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,6 +44,8 @@ public final class Session {
     private volatile ChannelOutboundInvoker frameWriter;
 
     private volatile int state = OPEN;
+    /** Set once the cluster counted the session in its presence, so only those sessions are uncounted at close. */
+    private volatile boolean registered;
     private volatile int closeCode;
 
     // event-loop confined
@@ -52,9 +53,22 @@ public final class Session {
     boolean dirty;
     long lastReadNanos;
     long lastPingNanos;
-    /** While true, frames for this session are kept in {@link #held}: its queued offline messages go out first. */
+    /**
+     * While true, frames for this session are kept in {@link #held}: until its queued offline messages (or, when it
+     * resumes, its replay) went out first.
+     */
     boolean holding = true;
-    java.util.ArrayList<ByteBuf> held;
+    java.util.ArrayList<StreamCursors.Kept> held;
+    /** What the session was sent of each of its streams. */
+    final StreamCursors cursors = new StreamCursors();
+    /** Opened with {@code resume=1} and its {@code resume} frame not handled yet. */
+    boolean awaitingResume;
+    /** Its {@code resume} frame is being handled (history is being read). */
+    boolean resuming;
+    /** The user's queued messages taken at open, kept for the resume to merge with its replay. */
+    java.util.List<byte[]> queuedAtOpen;
+    /** The user stream's top when the session opened. */
+    io.wsgrid.common.protocol.StreamPosition topAtOpen;
     io.github.bucket4j.Bucket rateLimit;
     int refusedFrames;
     int badFrames;
@@ -114,6 +128,16 @@ public final class Session {
     /** The groups this session joined. Callers must hold the hub shard lock of this session's user. */
     public Set<String> groups() {
         return groups;
+    }
+
+    /** Marks the session as counted in the cluster's presence. */
+    public void markRegistered() {
+        registered = true;
+    }
+
+    /** Whether the cluster counted the session in its presence. */
+    public boolean isRegistered() {
+        return registered;
     }
 
     public boolean isOpen() {

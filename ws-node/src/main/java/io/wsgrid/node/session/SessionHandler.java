@@ -1,6 +1,7 @@
 package io.wsgrid.node.session;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
@@ -44,6 +45,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         session.lastReadNanos = System.nanoTime();
+        if (msg instanceof TextWebSocketFrame text && !ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+            ReferenceCountUtil.release(msg);
+            sessions.metrics().dropped(DropReason.BAD_FRAME);
+            session.close(CloseCode.INVALID_DATA, "text frame is not valid UTF-8");
+            return;
+        }
         if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
             try {
                 onData(((ByteBufHolder) msg).content());

@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  *                        costs about 64 KiB of native memory per compressed session.
  * @param allowedOrigins  browser origins allowed to open sessions; empty allows any origin. Requests without an Origin
  *                        header (non-browser clients) are always allowed.
+ * @param resumeTimeout   how long a session opened with {@code resume=1} holds its live messages waiting for its
+ *                        {@code resume} frame; after it the session carries on as a fresh one. The protocol says 5 s.
  * @param rateLimit       inbound rate limit.
  * @param policy          what clients may do besides joining groups.
  */
@@ -44,6 +46,7 @@ public record SessionProperties(
         @DefaultValue("60s") @NotNull Duration idleTimeout,
         @DefaultValue("false") boolean compression,
         @DefaultValue List<String> allowedOrigins,
+        @DefaultValue("5s") @NotNull Duration resumeTimeout,
         @DefaultValue @Valid RateLimit rateLimit,
         @DefaultValue @Valid Policy policy) {
 

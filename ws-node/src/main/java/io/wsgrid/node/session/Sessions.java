@@ -3,24 +3,20 @@ package io.wsgrid.node.session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.wsgrid.common.id.Uuid7;
+import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
-import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
-import io.wsgrid.node.delivery.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.Connection;
@@ -28,18 +24,19 @@ import reactor.netty.Connection;
 import org.springframework.stereotype.Component;
 
 /**
- * Opens and closes sessions: installs the session's handlers on its channel, sends the {@code connected} frame,
- * registers the session in the hub and with the {@link Router}, writes the user's queued offline messages before any
- * live one, and unregisters the session when its channel closes.
+ * Opens and closes sessions: installs the session's handlers on its channel, registers the session through the
+ * {@link SessionLifecycle} (hub, presence, queued messages, user stream top), sends the {@code connected} frame, then
+ * the user's queued messages before any live one, and unregisters the session when its channel closes. A session
+ * opened with {@code resume=1} holds its live messages until its {@code resume} frame was handled, or for at most
+ * {@link SessionProperties#resumeTimeout()}.
  */
 @Component
 public class Sessions {
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
-    private final Hub hub;
     private final Outbound outbound;
-    private final Router router;
+    private final SessionLifecycle lifecycle;
     private final NodeMetrics metrics;
     private final SessionProperties properties;
     private final CommandHandler commands;
@@ -48,11 +45,10 @@ public class Sessions {
     private final Bandwidth rateLimit;
     private volatile boolean accepting = true;
 
-    Sessions(Hub hub, Outbound outbound, Router router, NodeMetrics metrics, SessionProperties properties,
-            CommandHandler commands, NodeProperties node, MeterRegistry registry) {
-        this.hub = hub;
+    Sessions(Outbound outbound, SessionLifecycle lifecycle, NodeMetrics metrics, SessionProperties properties,
+            CommandHandler commands, NodeProperties node) {
         this.outbound = outbound;
-        this.router = router;
+        this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.properties = properties;
         this.commands = commands;
@@ -61,32 +57,15 @@ public class Sessions {
         SessionProperties.RateLimit limit = properties.rateLimit();
         this.rateLimit = Bandwidth.builder().capacity(limit.burst())
                 .refillGreedy(limit.messagesPerSecond(), Duration.ofSeconds(1)).build();
-        Gauge.builder("wsgrid.sessions", hub, Hub::sessionCount).description("Open WebSocket sessions").register(registry);
-        Gauge.builder("wsgrid.users", hub, Hub::userCount).description("Distinct users with a session on this node").register(registry);
-        Gauge.builder("wsgrid.outbound.queued", hub, Sessions::queuedBytes).baseUnit("bytes")
-                .description("Bytes written to sessions but not yet taken by their sockets (sum of outbound queues)").register(registry);
-    }
-
-    /** Sum of the sessions' outbound queues; walks every session, so it is for scrapes, not hot paths. */
-    private static double queuedBytes(Hub hub) {
-        long total = 0;
-        for (Session[] shard : hub.allSessions()) {
-            for (Session s : shard) {
-                ChannelOutboundBuffer buffer = s.channel().unsafe().outboundBuffer();
-                if (buffer != null) {
-                    total += buffer.totalPendingWriteBytes();
-                }
-            }
-        }
-        return total;
     }
 
     /** Sets up a session on an upgraded connection; must run on the connection's event loop. */
-    void open(Connection connection, String tenant, String user, String remoteAddress) {
+    void open(Connection connection, String tenant, String user, String remoteAddress, boolean resume) {
         Channel channel = connection.channel();
         int loop = outbound.register(channel.eventLoop());
         Session session = new Session(Uuid7.nextString(), tenant, user, channel, loop, System.currentTimeMillis(), remoteAddress);
         session.rateLimit = Bucket.builder().addLimit(rateLimit).build();
+        session.awaitingResume = resume;
         int queueBytes = (int) properties.outboundQueueSize().toBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(queueBytes / 2, queueBytes));
         channel.pipeline().addFirst("wsgrid.linger", new LingeringClose());
@@ -94,25 +73,48 @@ public class Sessions {
         connection.addHandlerLast("wsgrid.session", new SessionHandler(session, this));
         channel.config().setAutoRead(true);
 
-        byte[] connected = ProtocolCodec.INSTANCE.encode(new ServerMessage.Connected(session.id(), user, nodeId, heartbeatSeconds, null));
-        outbound.writeFirst(session, Frames.text(PooledByteBufAllocator.DEFAULT, connected));
-        // The session holds live deliveries until the router handed over the user's queued messages, so those
-        // (older) go out first; the router's registration and drain are one atomic step.
-        hub.register(session);
-        router.opened(session).whenComplete((queued, error) -> channel.eventLoop().execute(() -> {
+        // The session holds live deliveries until its queued messages (or its replay) went out, so those, being
+        // older, go first; registration, the queue and the stream top are one atomic step of the lifecycle.
+        lifecycle.opened(session).whenComplete((opened, error) -> channel.eventLoop().execute(() -> {
             if (error != null) {
-                log.warn("session {}: could not take queued messages of {}/{}: {}", session.id(), tenant, user, error.toString());
+                log.warn("session {}: could not register {}/{} in the cluster: {}", session.id(), tenant, user, error.toString());
+                session.close(CloseCode.TRY_AGAIN_LATER, "cluster state unavailable, try again later");
+                return;
             }
-            List<ByteBuf> frames = new ArrayList<>();
-            for (byte[] message : queued == null ? List.<byte[]>of() : queued) {
-                frames.add(Frames.text(PooledByteBufAllocator.DEFAULT, message));
+            session.topAtOpen = opened.top();
+            byte[] connected = ProtocolCodec.INSTANCE.encode(new ServerMessage.Connected(session.id(), user, nodeId, heartbeatSeconds, opened.top()));
+            outbound.writeFirst(session, Frames.text(PooledByteBufAllocator.DEFAULT, connected));
+            metrics.offlineDrained(opened.queued().size());
+            if (session.awaitingResume) {
+                session.queuedAtOpen = opened.queued();
+                channel.eventLoop().schedule(() -> resumeTimedOut(session), properties.resumeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
-            metrics.offlineDrained(frames.size());
-            outbound.release(session, frames);
+            else {
+                releaseQueued(session, opened.queued());
+            }
         }));
         if (log.isDebugEnabled()) {
             log.debug("session {} opened for {}/{} from {}", session.id(), tenant, user, remoteAddress);
         }
+    }
+
+    /** A session opened with resume=1 never sent its resume frame: carry on as a fresh connection. */
+    private void resumeTimedOut(Session session) {
+        if (session.awaitingResume && session.isOpen()) {
+            session.awaitingResume = false;
+            List<byte[]> queued = session.queuedAtOpen;
+            session.queuedAtOpen = null;
+            releaseQueued(session, queued == null ? List.of() : queued);
+        }
+    }
+
+    /** Writes the queued messages, then moves the user cursor to the top at open and lets live messages through. */
+    private void releaseQueued(Session session, List<byte[]> queued) {
+        List<StreamCursors.Kept> frames = new ArrayList<>(queued.size());
+        for (byte[] message : queued) {
+            frames.add(SessionStreams.kept(null, message));
+        }
+        outbound.release(session, frames, () -> session.cursors.advance(null, session.topAtOpen));
     }
 
     /** Stops accepting new sessions; upgrade requests get 503 from now on. */
@@ -128,12 +130,11 @@ public class Sessions {
     void closed(Session session) {
         session.markClosed();
         if (session.held != null) {
-            session.held.forEach(ByteBuf::release);
+            session.held.forEach(kept -> kept.frame().release());
             session.held = null;
         }
-        if (hub.unregister(session)) {
-            router.closed(session);
-        }
+        session.cursors.releaseAll();
+        lifecycle.closed(session);
     }
 
     NodeMetrics metrics() {

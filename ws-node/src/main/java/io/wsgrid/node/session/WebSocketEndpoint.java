@@ -74,16 +74,17 @@ class WebSocketEndpoint implements NettyRouteProvider {
         String token = firstNonEmpty(param(query, "token"), bearer(headers.get(HttpHeaderNames.AUTHORIZATION)), null);
         Result result = authenticator.authenticateSession(tenant, param(query, "user_id"), token);
         String remote = remoteAddress(request);
+        boolean resume = "1".equals(param(query, "resume")) || "true".equals(param(query, "resume"));
         return response.sendWebsocket((in, out) -> switch (result) {
             case Result.Allowed who -> {
                 Connection[] connection = new Connection[1];
                 in.withConnection(c -> connection[0] = c);
                 Connection c = connection[0];
                 if (c.channel().eventLoop().inEventLoop()) {
-                    sessions.open(c, who.tenant(), who.user(), remote);
+                    sessions.open(c, who.tenant(), who.user(), remote, resume);
                 }
                 else {
-                    c.channel().eventLoop().execute(() -> sessions.open(c, who.tenant(), who.user(), remote));
+                    c.channel().eventLoop().execute(() -> sessions.open(c, who.tenant(), who.user(), remote, resume));
                 }
                 yield c.onDispose();
             }

@@ -44,7 +44,7 @@ class OutboundTests {
         Session s2 = TestSessions.create("t", "b", ch2, outbound.register(ch2.eventLoop()));
         ByteBuf frame = frame("hello");
 
-        assertThat(outbound.dispatch(new Session[][] {{s1}, null, {s2}}, frame, Kind.BROADCAST, System.nanoTime())).isEqualTo(2);
+        assertThat(outbound.dispatchBroadcast(new Session[][] {{s1}, null, {s2}}, frame, System.nanoTime())).isEqualTo(2);
         ch1.runPendingTasks();
         ch2.runPendingTasks();
 

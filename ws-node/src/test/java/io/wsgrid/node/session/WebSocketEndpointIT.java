@@ -47,6 +47,30 @@ class WebSocketEndpointIT {
     }
 
     @Test
+    void aTextFrameThatIsNotUtf8ClosesTheSessionWith1007() throws Exception {
+        try (io.wsgrid.node.support.RawWsClient raw = new io.wsgrid.node.support.RawWsClient(port, "/ws?user_id=badutf8", 65536)) {
+            raw.sendText(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            assertThat(raw.readUntilClose()).isEqualTo(1007);
+        }
+        WsClient other = connect("badutf8");
+        other.send("{\"type\":\"ping\",\"id\":\"still-up\"}");
+        assertThat(other.expect(ServerMessage.Pong.class).id()).isEqualTo("still-up");
+    }
+
+    @Test
+    void connectedFrameCarriesTheTopOfTheUsersStream() {
+        String user = "top-" + System.nanoTime();
+        rest().post("/api/v1/users/" + user + "/messages", "{\"data\":1}");
+        rest().post("/api/v1/users/" + user + "/messages", "{\"data\":2}");
+        WsClient client = WsClient.connect("ws://127.0.0.1:" + port + "/ws?user_id=" + user);
+        clients.add(client);
+        ServerMessage.Connected connected = client.expect(ServerMessage.Connected.class);
+        assertThat(connected.top().offset()).isEqualTo(2);
+        assertThat(client.expect(Delivery.class).position()).isEqualTo(new io.wsgrid.common.protocol.StreamPosition(1, connected.top().epoch()));
+        assertThat(client.expect(Delivery.class).position().offset()).isEqualTo(2);
+    }
+
+    @Test
     void connectedFrameNamesSessionUserNodeAndHeartbeat() {
         WsClient client = WsClient.connect("ws://127.0.0.1:" + port + "/ws?user_id=zoe");
         clients.add(client);

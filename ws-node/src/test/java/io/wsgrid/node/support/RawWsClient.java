@@ -47,7 +47,11 @@ public final class RawWsClient implements AutoCloseable {
 
     /** Sends a masked text frame, as clients must. */
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendText(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a masked text frame with exactly these payload bytes (which need not be valid UTF-8). */
+    public void sendText(byte[] payload) throws IOException {
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
         out.write(0x81);

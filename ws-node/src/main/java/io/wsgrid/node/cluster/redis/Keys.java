@@ -2,7 +2,9 @@ package io.wsgrid.node.cluster.redis;
 
 /**
  * Redis key and channel names of one cluster, all under its prefix. Tenant and user/group names may contain ':' but
- * never control characters, so they are joined with the unit separator (0x1F) to keep keys unambiguous.
+ * never control characters, so they are joined with the unit separator (0x1F) to keep keys unambiguous. Every key of
+ * one user or group carries the hash tag {@code {tenant SEP name}}, so in Redis Cluster a user's presence, offline
+ * queue and stream (or a group's stream) live in one slot and each script touches one slot only.
  */
 public record Keys(String prefix) {
 
@@ -22,11 +24,29 @@ public record Keys(String prefix) {
     }
 
     String presence(String tenant, String user) {
-        return prefix + ":presence:" + tenant + SEP + user;
+        return prefix + ":presence:" + tag(tenant, user);
     }
 
     String offline(String tenant, String user) {
-        return prefix + ":offline:" + tenant + SEP + user;
+        return prefix + ":offline:" + tag(tenant, user);
+    }
+
+    /** A stream's offset counter and epoch (a hash: top, epoch). */
+    String streamMeta(io.wsgrid.node.history.StreamId stream) {
+        return prefix + ":meta:" + kind(stream) + tag(stream.tenant(), stream.name());
+    }
+
+    /** A stream's recent messages (a list of "offset millis frame"). */
+    String streamHistory(io.wsgrid.node.history.StreamId stream) {
+        return prefix + ":hist:" + kind(stream) + tag(stream.tenant(), stream.name());
+    }
+
+    private static String kind(io.wsgrid.node.history.StreamId stream) {
+        return stream.kind() == io.wsgrid.node.history.StreamId.Kind.USER ? "u:" : "g:";
+    }
+
+    private static String tag(String tenant, String name) {
+        return "{" + tenant + SEP + name + "}";
     }
 
     /** The set of "tenant SEP user" entries a node has presence for (to clean up after the node dies). */
@@ -58,7 +78,7 @@ public record Keys(String prefix) {
         return tenant + SEP + name;
     }
 
-    static String[] splitMember(String member) {
+    public static String[] splitMember(String member) {
         int i = member.indexOf(SEP);
         return new String[] {member.substring(0, i), member.substring(i + 1)};
     }

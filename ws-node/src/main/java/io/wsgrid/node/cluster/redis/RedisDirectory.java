@@ -1,9 +1,9 @@
 package io.wsgrid.node.cluster.redis;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,8 +16,10 @@ import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.wsgrid.common.protocol.ProtocolCodec;
+import io.wsgrid.common.protocol.StreamPosition;
+import io.wsgrid.node.history.StreamId;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.metrics.NodeMetrics.DropReason;
 import org.slf4j.Logger;
@@ -25,17 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster state in Redis: which nodes are alive, which users have sessions on which node, group membership per node,
- * and the offline queue of every user. Used by both clustered modes.
+ * the offline queue of every user, and (with {@link RedisHistory}) the user streams. Used by both clustered modes.
  *
  * <p>Offline queue guarantees (the same as the standalone node's {@code OfflineStore}): first-in first-out per user;
  * at most {@code capacity} messages, the oldest dropped first and counted; a message older than {@code ttl} is never
- * delivered; {@link #route} queues a message only when the user has no session on a live node, and {@link #connected}
- * registers a session and takes the queue in one atomic script, so each queued message is delivered exactly once.
+ * delivered; {@link #sendToUser} appends a message to the user's stream and queues it only when the user has no
+ * session on a live node, in one script, and {@link #connected} registers a session, takes the queue and reads the
+ * stream's top in one script, so each queued message is delivered exactly once and a session knows where its live
+ * traffic starts.
  *
  * <p>Liveness: each node refreshes {@code prefix:node:<id>} every heartbeat interval with a TTL of node-ttl. A node
- * whose key expired is dead: its presence no longer counts (so its users' messages are queued), and the first live
- * node to notice removes its presence and membership entries. When a node finds its own key gone (a Redis restart, or
- * it was declared dead during a long pause) it writes its whole local state again.
+ * whose key expired is dead: callers pass the dead nodes they know of to the scripts (which may touch the keys of one
+ * user only, one Redis Cluster slot), so its presence no longer counts and its users' messages are queued; the first
+ * live node to notice removes its presence and membership entries. When a node finds its own key gone (a Redis
+ * restart, or it was declared dead during a long pause), or one of its presence writes failed ({@link #isStale()}), it
+ * writes its whole local state again.
  *
  * <p>All calls are asynchronous; while Redis is unreachable they fail at once instead of queueing, so no session waits
  * on an outage.
@@ -44,51 +50,93 @@ public final class RedisDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(RedisDirectory.class);
 
-    /** Queue unless the user has a session on a live node that is not excluded. Returns {"l", nodes...} or {"q", dropped}. */
-    private static final String ROUTE = """
+    /**
+     * Appends a user message to the user's stream (see {@link RedisHistory#APPEND}) and then, unless the user has a
+     * session on a node outside the excluded ones (ARGV[9..]), queues it. KEYS: meta, list, presence, offline; ARGV
+     * 7 and 8: queue cap and queue TTL ms. Returns {offset, epoch, "l", nodes...} or {offset, epoch, "q", dropped}.
+     */
+    private static final String SEND_TO_USER = RedisHistory.APPEND + """
+            local fields = redis.call('HGETALL', KEYS[3])
+            local live = {offset, epoch, 'l'}
+            for i = 1, #fields, 2 do
+              local node = fields[i]
+              local excluded = false
+              for j = 9, #ARGV do if ARGV[j] == node then excluded = true end end
+              if not excluded and tonumber(fields[i + 1]) > 0 then table.insert(live, node) end
+            end
+            if #live > 3 then return live end
+            local length = redis.call('RPUSH', KEYS[4], ARGV[6] .. ' ' .. frame)
+            local cap = tonumber(ARGV[7])
+            local dropped = 0
+            if length > cap then
+              dropped = length - cap
+              redis.call('LTRIM', KEYS[4], -cap, -1)
+            end
+            redis.call('PEXPIRE', KEYS[4], ARGV[8])
+            return {offset, epoch, 'q', dropped}
+            """;
+
+    /**
+     * Queues an already positioned message unless the user has a session on a node outside ARGV[5..]. KEYS:
+     * presence, offline; ARGV: frame, now ms, cap, ttl ms. Returns {"l", nodes...} or {"q", dropped}.
+     */
+    private static final String QUEUE_UNLESS_LIVE = """
             local fields = redis.call('HGETALL', KEYS[1])
             local live = {'l'}
             for i = 1, #fields, 2 do
               local node = fields[i]
               local excluded = false
               for j = 5, #ARGV do if ARGV[j] == node then excluded = true end end
-              if not excluded and tonumber(fields[i + 1]) > 0 and redis.call('EXISTS', ARGV[4] .. node) == 1 then
-                table.insert(live, node)
-              end
+              if not excluded and tonumber(fields[i + 1]) > 0 then table.insert(live, node) end
             end
             if #live > 1 then return live end
-            local length = redis.call('RPUSH', KEYS[2], ARGV[1])
-            local cap = tonumber(ARGV[2])
+            local length = redis.call('RPUSH', KEYS[2], ARGV[2] .. ' ' .. ARGV[1])
+            local cap = tonumber(ARGV[3])
             local dropped = 0
             if length > cap then
               dropped = length - cap
               redis.call('LTRIM', KEYS[2], -cap, -1)
             end
-            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
             return {'q', dropped}
             """;
 
-    /** Registers one session of the user on a node and takes the user's queue. */
+    /**
+     * Registers one session of the user on a node, takes the user's queue and reads the user stream's top, in one
+     * step. KEYS: presence, offline, meta; ARGV: node, epoch candidate, meta ttl ms. Returns {top, epoch, queued...}.
+     */
     private static final String CONNECT = """
             redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-            redis.call('SADD', KEYS[3], ARGV[2])
             local queued = redis.call('LRANGE', KEYS[2], 0, -1)
             redis.call('DEL', KEYS[2])
-            return queued
+            local epoch = redis.call('HGET', KEYS[3], 'epoch')
+            if not epoch then
+              epoch = ARGV[2]
+              redis.call('HSET', KEYS[3], 'epoch', epoch)
+            end
+            redis.call('PEXPIRE', KEYS[3], ARGV[3])
+            local out = {tonumber(redis.call('HGET', KEYS[3], 'top') or '0'), epoch}
+            for _, entry in ipairs(queued) do table.insert(out, entry) end
+            return out
             """;
 
-    /** Unregisters one session of the user on a node. */
+    /** Unregisters one session of the user on a node. KEYS: presence; ARGV: node. Returns the sessions left there. */
     private static final String DISCONNECT = """
             local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
-            if left <= 0 then
-              redis.call('HDEL', KEYS[1], ARGV[1])
-              redis.call('SREM', KEYS[2], ARGV[2])
-            end
+            if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
             return left
             """;
 
-    private final StatefulRedisConnection<String, byte[]> connection;
-    private final RedisAsyncCommands<String, byte[]> redis;
+    /** Takes the user's queue. KEYS: offline. */
+    private static final String DRAIN = """
+            local queued = redis.call('LRANGE', KEYS[1], 0, -1)
+            redis.call('DEL', KEYS[1])
+            return queued
+            """;
+
+    private final java.util.function.BooleanSupplier connected;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
+    private final RedisHistory history;
     private final Keys keys;
     private final String nodeId;
     private final int capacity;
@@ -96,11 +144,15 @@ public final class RedisDirectory {
     private final long nodeTtlMillis;
     private final Clock clock;
     private final NodeMetrics metrics;
+    /** Set when a presence or membership write failed: the next heartbeat writes this node's state again. */
+    private volatile boolean stale;
 
-    public RedisDirectory(StatefulRedisConnection<String, byte[]> connection, String prefix, String nodeId, int capacity,
-            long ttlMillis, long nodeTtlMillis, Clock clock, NodeMetrics metrics) {
-        this.connection = connection;
-        this.redis = connection.async();
+    public RedisDirectory(RedisClusterAsyncCommands<String, byte[]> redis, java.util.function.BooleanSupplier connected,
+            RedisHistory history, String prefix, String nodeId, int capacity, long ttlMillis, long nodeTtlMillis, Clock clock,
+            NodeMetrics metrics) {
+        this.redis = redis;
+        this.connected = connected;
+        this.history = history;
         this.keys = new Keys(prefix);
         this.nodeId = nodeId;
         this.capacity = capacity;
@@ -112,7 +164,7 @@ public final class RedisDirectory {
 
     /** Where a user-directed message goes. */
     public sealed interface Route {
-        /** Nodes with live sessions of the user (may include this node). */
+        /** Nodes with sessions of the user (may include this node). */
         record Live(List<String> nodes) implements Route {
         }
 
@@ -121,47 +173,102 @@ public final class RedisDirectory {
         }
     }
 
-    public boolean isConnected() {
-        return connection.isOpen();
+    /** A user message appended to the user's stream, and where it goes. */
+    public record Sent(StreamPosition position, byte[] frame, Route route) {
     }
 
-    /** Queues {@code message} unless the user has a session on a live node outside {@code excluded}. */
-    public CompletionStage<Route> route(String tenant, String user, byte[] message, Collection<String> excluded) {
-        List<byte[]> args = new ArrayList<>(List.of(stamped(message), bytes(Integer.toString(capacity)),
-                bytes(Long.toString(ttlMillis)), bytes(keys.nodePrefix())));
+    /** What {@link #connected} found: the user stream's top and the user's queued messages, oldest first. */
+    public record Connected(StreamPosition top, List<byte[]> queued) {
+    }
+
+    public boolean isConnected() {
+        return connected.getAsBoolean();
+    }
+
+    /**
+     * Appends a user message (a frame without position) to the user's stream and queues it unless the user has a
+     * session on a node outside {@code excluded} (dead nodes), in one script.
+     */
+    public CompletionStage<Sent> sendToUser(String tenant, String user, byte[] frame, Collection<String> excluded) {
+        StreamId stream = StreamId.user(tenant, user);
+        List<byte[]> args = new ArrayList<>(List.of(history.appendArgs(frame)));
+        args.add(bytes(Integer.toString(capacity)));
+        args.add(bytes(Long.toString(ttlMillis)));
         excluded.forEach(node -> args.add(bytes(node)));
-        return redis.<List<Object>>eval(ROUTE, ScriptOutputType.MULTI,
-                new String[] {keys.presence(tenant, user), keys.offline(tenant, user)}, args.toArray(byte[][]::new))
+        return redis.<List<Object>>eval(SEND_TO_USER, ScriptOutputType.MULTI, new String[] {keys.streamMeta(stream),
+                keys.streamHistory(stream), keys.presence(tenant, user), keys.offline(tenant, user)}, args.toArray(byte[][]::new))
                 .thenApply(result -> {
-                    if ("q".equals(string(result.get(0)))) {
-                        long dropped = (Long) result.get(1);
-                        metrics.offlineQueued();
-                        if (dropped > 0) {
-                            metrics.dropped(DropReason.OFFLINE_CAP, (int) dropped);
-                        }
-                        return new Route.Queued();
-                    }
-                    List<String> nodes = new ArrayList<>();
-                    for (int i = 1; i < result.size(); i++) {
-                        nodes.add(string(result.get(i)));
-                    }
-                    return new Route.Live(nodes);
+                    StreamPosition position = new StreamPosition((Long) result.get(0), string(result.get(1)));
+                    byte[] positioned = ProtocolCodec.withPosition(frame, position.offset(), position.epoch());
+                    return new Sent(position, positioned, route(result, 2));
                 });
     }
 
-    /** Registers a session of the user on this node and takes the user's unexpired queued messages, oldest first. */
-    public CompletionStage<List<byte[]>> connected(String tenant, String user) {
-        return redis.<List<Object>>eval(CONNECT, ScriptOutputType.MULTI,
-                new String[] {keys.presence(tenant, user), keys.offline(tenant, user), keys.nodeUsers(nodeId)},
-                bytes(nodeId), bytes(Keys.member(tenant, user)))
-                .thenApply(this::unexpired);
+    /** Queues an already positioned message unless the user has a session on a node outside {@code excluded}. */
+    public CompletionStage<Route> queueUnlessLive(String tenant, String user, byte[] frame, Collection<String> excluded) {
+        List<byte[]> args = new ArrayList<>(List.of(frame, bytes(Long.toString(clock.millis())), bytes(Integer.toString(capacity)),
+                bytes(Long.toString(ttlMillis))));
+        excluded.forEach(node -> args.add(bytes(node)));
+        return redis.<List<Object>>eval(QUEUE_UNLESS_LIVE, ScriptOutputType.MULTI,
+                new String[] {keys.presence(tenant, user), keys.offline(tenant, user)}, args.toArray(byte[][]::new))
+                .thenApply(result -> route(result, 0));
+    }
+
+    private Route route(List<Object> result, int at) {
+        if ("q".equals(string(result.get(at)))) {
+            long dropped = (Long) result.get(at + 1);
+            metrics.offlineQueued();
+            if (dropped > 0) {
+                metrics.dropped(DropReason.OFFLINE_CAP, (int) dropped);
+            }
+            return new Route.Queued();
+        }
+        List<String> nodes = new ArrayList<>();
+        for (int i = at + 1; i < result.size(); i++) {
+            nodes.add(string(result.get(i)));
+        }
+        return new Route.Live(nodes);
+    }
+
+    /**
+     * Registers a session of the user on this node, takes the user's unexpired queued messages (oldest first) and
+     * reads the top of the user's stream, atomically.
+     */
+    public CompletionStage<Connected> connected(String tenant, String user) {
+        StreamId stream = StreamId.user(tenant, user);
+        byte[][] top = history.topArgs();
+        CompletionStage<Connected> result = redis.<List<Object>>eval(CONNECT, ScriptOutputType.MULTI,
+                new String[] {keys.presence(tenant, user), keys.offline(tenant, user), keys.streamMeta(stream)},
+                bytes(nodeId), top[0], top[1])
+                .thenApply(r -> new Connected(new StreamPosition((Long) r.get(0), string(r.get(1))), unexpired(r.subList(2, r.size()))));
+        // The per-node index only serves cleanup after this node dies; it lives in another slot, so apart.
+        return result.thenCompose(c -> redis.sadd(keys.nodeUsers(nodeId), bytes(Keys.member(tenant, user))).thenApply(x -> c))
+                .whenComplete((c, error) -> markStaleOn(error));
     }
 
     /** Unregisters a session of the user on this node. */
     public CompletionStage<Void> disconnected(String tenant, String user) {
-        return redis.<Long>eval(DISCONNECT, ScriptOutputType.INTEGER,
-                new String[] {keys.presence(tenant, user), keys.nodeUsers(nodeId)},
-                bytes(nodeId), bytes(Keys.member(tenant, user))).thenApply(x -> null);
+        return redis.<Long>eval(DISCONNECT, ScriptOutputType.INTEGER, new String[] {keys.presence(tenant, user)}, bytes(nodeId))
+                .thenCompose(left -> left > 0 ? CompletableFuture.completedFuture(null)
+                        : redis.srem(keys.nodeUsers(nodeId), bytes(Keys.member(tenant, user))).thenApply(x -> (Void) null))
+                .whenComplete((x, error) -> markStaleOn(error));
+    }
+
+    /** Takes the user's unexpired queued messages, oldest first (a node that has the user's sessions). */
+    public CompletionStage<List<byte[]>> drain(String tenant, String user) {
+        return redis.<List<Object>>eval(DRAIN, ScriptOutputType.MULTI, new String[] {keys.offline(tenant, user)})
+                .thenApply(this::unexpired);
+    }
+
+    /** Whether a presence or membership write failed since this node last wrote its whole state. */
+    public boolean isStale() {
+        return stale;
+    }
+
+    private void markStaleOn(Throwable error) {
+        if (error != null) {
+            stale = true;
+        }
     }
 
     /** A session of the user on this node joined ({@code delta} 1) or left (-1) a group. */
@@ -172,8 +279,8 @@ public final class RedisDirectory {
             if (count <= 0) {
                 return redis.hdel(key, user).thenApply(x -> null);
             }
-            return redis.sadd(keys.nodeGroups(nodeId), bytes(key)).thenApply(x -> null);
-        });
+            return redis.sadd(keys.nodeGroups(nodeId), bytes(key)).thenApply(x -> (Void) null);
+        }).whenComplete((x, error) -> markStaleOn(error));
     }
 
     /** The user's session count per live node. */
@@ -210,6 +317,18 @@ public final class RedisDirectory {
                     }
                 }
                 return Map.entry(List.copyOf(users), sessions);
+            });
+        });
+    }
+
+    /** Ids of registered nodes whose liveness key expired (dead, not swept yet). */
+    public CompletionStage<Set<String>> deadNodes() {
+        return redis.smembers(keys.nodes()).thenCompose(members -> {
+            List<String> nodes = members.stream().map(RedisDirectory::string).toList();
+            return liveOnly(nodes).thenApply(live -> {
+                Set<String> dead = new TreeSet<>(nodes);
+                dead.removeAll(live);
+                return dead;
             });
         });
     }
@@ -251,6 +370,7 @@ public final class RedisDirectory {
 
     /** Writes this node's presence and membership from scratch (after a Redis restart or a false death). */
     public CompletionStage<Void> restore(Map<String, Integer> sessionsPerMember, Map<String, Map<String, Integer>> membersPerGroup) {
+        stale = false;
         return forget(nodeId).thenCompose(x -> {
             List<CompletableFuture<?>> writes = new ArrayList<>();
             sessionsPerMember.forEach((member, count) -> {
@@ -269,7 +389,7 @@ public final class RedisDirectory {
                 }
             });
             return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
-        });
+        }).whenComplete((x, error) -> markStaleOn(error));
     }
 
     /** Removes dead nodes' presence and membership; one live node does it per dead node (a short lock). */
@@ -321,26 +441,34 @@ public final class RedisDirectory {
                 .thenApply(x -> null);
     }
 
-    /** Queued entries carry their enqueue time (8 bytes) so each message's own age can be checked at drain time. */
-    private byte[] stamped(byte[] message) {
-        return ByteBuffer.allocate(8 + message.length).putLong(clock.millis()).put(message).array();
-    }
-
+    /** Queued entries are "millis frame"; each message's own age is checked when it is taken. */
     private List<byte[]> unexpired(List<Object> entries) {
         long oldest = clock.millis() - ttlMillis;
         List<byte[]> out = new ArrayList<>(entries.size());
         for (Object entry : entries) {
-            ByteBuffer b = ByteBuffer.wrap((byte[]) entry);
-            if (b.getLong() > oldest) {
-                byte[] message = new byte[b.remaining()];
-                b.get(message);
-                out.add(message);
+            byte[] e = (byte[]) entry;
+            int space = 0;
+            while (space < e.length && e[space] != ' ') {
+                space++;
+            }
+            long millis = space < e.length ? parseLong(e, space) : 0;
+            if (millis > oldest) {
+                out.add(Arrays.copyOfRange(e, space + 1, e.length));
             }
             else {
                 metrics.dropped(DropReason.OFFLINE_EXPIRED);
             }
         }
         return out;
+    }
+
+    private static long parseLong(byte[] bytes, int end) {
+        try {
+            return Long.parseLong(new String(bytes, 0, end, StandardCharsets.US_ASCII));
+        }
+        catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static byte[] bytes(String s) {

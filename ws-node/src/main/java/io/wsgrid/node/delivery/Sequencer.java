@@ -1,0 +1,228 @@
+package io.wsgrid.node.delivery;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import io.wsgrid.common.protocol.StreamPosition;
+import io.wsgrid.node.history.History;
+import io.wsgrid.node.history.StreamId;
+import io.wsgrid.node.metrics.NodeMetrics;
+import io.wsgrid.node.metrics.NodeMetrics.DropReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands this node's sessions each stream's messages once and in offset order, whatever order they arrive in. Messages
+ * of one stream come from many publishers (every node's REST API, the bus, the offline queue), so they can arrive out
+ * of order, twice, or not at all (the bus is at-most-once). Per stream the sequencer remembers the last offset it
+ * passed on: a message at or below it is a duplicate and dropped; the next one is passed on at once; one further
+ * ahead waits while the missing offsets are read from {@link History} (after a short grace, since most gaps are only
+ * reordering and close by themselves). A gap that history cannot fill any more is skipped and counted
+ * ({@code wsgrid_drops_total{reason="history_gap"}}); the sessions of that stream learn it when they resume.
+ *
+ * <p>Thread-safe: each stream's state is guarded by its own monitor, and messages are passed on under it, so the
+ * order in which {@link Sink} sees them is the offset order. Passing on never blocks (it posts to event loops).
+ */
+public final class Sequencer {
+
+    private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
+
+    /** How long a gap may stay open before history is asked; most gaps are reordering and close within this. */
+    static final long GAP_GRACE_MILLIS = 50;
+    private static final int MAX_FETCH_ATTEMPTS = 5;
+    /** Streams untouched this long, with nothing pending, are forgotten. */
+    private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(2);
+
+    /** Where ordered messages go: this node's sessions of the stream. */
+    public interface Sink {
+        void deliver(StreamId stream, long offset, String epoch, byte[] frame, long acceptedNanos);
+    }
+
+    private record Pending(byte[] frame, long acceptedNanos) {
+    }
+
+    private static final class Stream {
+        String epoch;
+        long last;
+        final TreeMap<Long, Pending> pending = new TreeMap<>();
+        boolean fetching;
+        long touchedNanos;
+    }
+
+    private final Map<StreamId, Stream> streams = new ConcurrentHashMap<>();
+    private final History history;
+    private final NodeMetrics metrics;
+    private final Executor delayed = CompletableFuture.delayedExecutor(GAP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    private Sink sink;
+
+    public Sequencer(History history, NodeMetrics metrics) {
+        this.history = history;
+        this.metrics = metrics;
+    }
+
+    /** Set once, before the first message: where ordered messages go. */
+    public void sink(Sink sink) {
+        this.sink = sink;
+    }
+
+    /**
+     * A session of this node starts following the stream at {@code top} (its {@code connected} or {@code joined}
+     * position): the sequencer starts from there unless it already follows the stream in that epoch.
+     */
+    public void follow(StreamId id, StreamPosition top) {
+        Stream stream = streams.computeIfAbsent(id, k -> new Stream());
+        synchronized (stream) {
+            stream.touchedNanos = System.nanoTime();
+            if (stream.epoch == null || !stream.epoch.equals(top.epoch())) {
+                stream.epoch = top.epoch();
+                stream.last = top.offset();
+                stream.pending.clear();
+            }
+        }
+    }
+
+    /** A message of the stream arrived (from this node's own send, the bus or an offline queue). */
+    public void offer(StreamId id, long offset, String epoch, byte[] frame, long acceptedNanos) {
+        Stream stream = streams.computeIfAbsent(id, k -> new Stream());
+        synchronized (stream) {
+            stream.touchedNanos = System.nanoTime();
+            if (stream.epoch == null || !stream.epoch.equals(epoch)) {
+                // First message seen here, or the stream was reset (its history lost): start over from this one.
+                stream.epoch = epoch;
+                stream.last = offset - 1;
+                stream.pending.clear();
+            }
+            if (offset <= stream.last) {
+                metrics.dropped(DropReason.DUPLICATE);
+                return;
+            }
+            if (offset == stream.last + 1) {
+                pass(id, stream, offset, frame, acceptedNanos);
+                drain(id, stream);
+                return;
+            }
+            stream.pending.putIfAbsent(offset, new Pending(frame, acceptedNanos));
+            if (!stream.fetching) {
+                stream.fetching = true;
+                String gapEpoch = stream.epoch;
+                delayed.execute(() -> fill(id, stream, gapEpoch, 1));
+            }
+        }
+    }
+
+    private void fill(StreamId id, Stream stream, String epoch, int attempt) {
+        StreamPosition from;
+        synchronized (stream) {
+            if (stream.pending.isEmpty() || !epoch.equals(stream.epoch)) {
+                stream.fetching = false;
+                return;
+            }
+            from = new StreamPosition(stream.last, stream.epoch);
+        }
+        history.since(id, from).whenComplete((replay, error) -> {
+            synchronized (stream) {
+                if (error != null) {
+                    if (attempt < MAX_FETCH_ATTEMPTS) {
+                        CompletableFuture.delayedExecutor(GAP_GRACE_MILLIS * (1L << attempt), TimeUnit.MILLISECONDS)
+                                .execute(() -> fill(id, stream, epoch, attempt + 1));
+                        return;
+                    }
+                    log.warn("could not read the history of {} to fill a gap after offset {}: {}", id, stream.last, error.toString());
+                }
+                else if (epoch.equals(stream.epoch)) {
+                    long now = System.nanoTime();
+                    for (History.Entry entry : replay.entries()) {
+                        if (entry.offset() == stream.last + 1) {
+                            stream.pending.remove(entry.offset());
+                            pass(id, stream, entry.offset(), entry.frame(), now);
+                        }
+                    }
+                    drain(id, stream);
+                }
+                // What neither the bus nor history holds any more is gone: skip to the oldest pending message.
+                while (!stream.pending.isEmpty() && stream.pending.firstKey() > stream.last + 1) {
+                    metrics.dropped(DropReason.HISTORY_GAP, (int) (stream.pending.firstKey() - stream.last - 1));
+                    stream.last = stream.pending.firstKey() - 1;
+                    drain(id, stream);
+                }
+                stream.fetching = false;
+            }
+        });
+    }
+
+    private void drain(StreamId id, Stream stream) {
+        Map.Entry<Long, Pending> next;
+        while ((next = stream.pending.firstEntry()) != null && next.getKey() <= stream.last + 1) {
+            stream.pending.pollFirstEntry();
+            if (next.getKey() == stream.last + 1) {
+                pass(id, stream, next.getKey(), next.getValue().frame(), next.getValue().acceptedNanos());
+            }
+        }
+    }
+
+    private void pass(StreamId id, Stream stream, long offset, byte[] frame, long acceptedNanos) {
+        stream.last = offset;
+        sink.deliver(id, offset, stream.epoch, frame, acceptedNanos);
+    }
+
+    /**
+     * Reads from history what every followed stream got since the last message passed on, and passes it on: after
+     * the bus was down, messages published meanwhile never arrived, and no later message may come to reveal the gap.
+     */
+    public void catchUp() {
+        streams.forEach((id, stream) -> {
+            synchronized (stream) {
+                if (stream.epoch != null && !stream.fetching) {
+                    stream.fetching = true;
+                    String epoch = stream.epoch;
+                    CompletableFuture.runAsync(() -> catchUp(id, stream, epoch));
+                }
+            }
+        });
+    }
+
+    private void catchUp(StreamId id, Stream stream, String epoch) {
+        StreamPosition from;
+        synchronized (stream) {
+            from = new StreamPosition(stream.last, epoch);
+        }
+        history.since(id, from).whenComplete((replay, error) -> {
+            synchronized (stream) {
+                if (error == null && epoch.equals(stream.epoch)) {
+                    long now = System.nanoTime();
+                    for (History.Entry entry : replay.entries()) {
+                        if (entry.offset() == stream.last + 1) {
+                            stream.pending.remove(entry.offset());
+                            pass(id, stream, entry.offset(), entry.frame(), now);
+                        }
+                    }
+                    drain(id, stream);
+                }
+                stream.fetching = false;
+            }
+        });
+    }
+
+    /** Forgets streams idle for a while with nothing pending; called from the node's periodic sweep. */
+    public void sweep() {
+        long now = System.nanoTime();
+        for (Iterator<Stream> it = streams.values().iterator(); it.hasNext();) {
+            Stream stream = it.next();
+            synchronized (stream) {
+                if (!stream.fetching && stream.pending.isEmpty() && now - stream.touchedNanos > IDLE_NANOS) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** Streams followed now (for tests and stats). */
+    int size() {
+        return streams.size();
+    }
+}
