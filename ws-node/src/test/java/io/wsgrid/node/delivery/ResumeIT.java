@@ -166,8 +166,15 @@ class ResumeIT {
                     : "{\"type\":\"resume\",\"offset\":" + last.offset() + ",\"epoch\":\"" + last.epoch() + "\"}";
             try (WsClient client = resume(p, user, frame)) {
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
-                while (System.nanoTime() < until || round == 3 && received.size() < accepted.get()) {
-                    ServerMessage m = client.next();
+                while (round < 3 ? System.nanoTime() < until : sending.get() || received.size() < accepted.get()) {
+                    ServerMessage m;
+                    try {
+                        m = client.next();
+                    }
+                    catch (AssertionError e) {
+                        throw new AssertionError("round " + round + ": received " + received.size() + " of " + accepted.get()
+                                + ", missing " + missing(received, accepted.get()) + ", last " + last, e);
+                    }
                     if (m instanceof Delivery d) {
                         received.add(d.position().offset());
                         last = d.position();
@@ -183,6 +190,16 @@ class ResumeIT {
         sender.get(10, TimeUnit.SECONDS);
         assertThat(received).as("every accepted message once, in order").containsExactlyElementsOf(
                 LongStream.rangeClosed(1, accepted.get()).boxed().toList());
+    }
+
+    private static List<Long> missing(List<Long> received, int accepted) {
+        List<Long> out = new ArrayList<>();
+        for (long i = 1; i <= accepted && out.size() < 20; i++) {
+            if (!received.contains(i)) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     @ParameterizedTest
