@@ -16,8 +16,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.metrics.NodeMetrics.DropReason;
 import org.slf4j.Logger;
@@ -87,8 +86,8 @@ public final class RedisDirectory {
             return left
             """;
 
-    private final StatefulRedisConnection<String, byte[]> connection;
-    private final RedisAsyncCommands<String, byte[]> redis;
+    private final RedisConnections connection;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final Keys keys;
     private final String nodeId;
     private final int capacity;
@@ -97,10 +96,10 @@ public final class RedisDirectory {
     private final Clock clock;
     private final NodeMetrics metrics;
 
-    public RedisDirectory(StatefulRedisConnection<String, byte[]> connection, String prefix, String nodeId, int capacity,
+    public RedisDirectory(RedisConnections connection, String prefix, String nodeId, int capacity,
             long ttlMillis, long nodeTtlMillis, Clock clock, NodeMetrics metrics) {
         this.connection = connection;
-        this.redis = connection.async();
+        this.redis = connection.commands();
         this.keys = new Keys(prefix);
         this.nodeId = nodeId;
         this.capacity = capacity;
