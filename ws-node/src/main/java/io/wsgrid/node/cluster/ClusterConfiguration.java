@@ -26,6 +26,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -64,12 +65,16 @@ class ClusterConfiguration {
      * (standalone, Sentinel or Cluster; URL, credentials, database, SSL bundle and timeouts included).
      */
     @Bean(destroyMethod = "close")
-    RedisConnections wsgridRedisConnections(LettuceConnectionFactory factory, DataRedisConnectionDetails details) {
+    RedisConnections wsgridRedisConnections(RedisConnectionFactory factory, DataRedisConnectionDetails details) {
+        if (!(factory instanceof LettuceConnectionFactory lettuce)) {
+            throw new IllegalStateException("wsgrid needs the Lettuce Redis client (spring.data.redis.client-type=lettuce, "
+                    + "the default), not " + factory.getClass().getSimpleName());
+        }
         if (details.getMasterReplica() != null) {
             throw new IllegalStateException("spring.data.redis.masterreplica is not supported by wsgrid: its pub/sub and "
                     + "scripts need the primary; use Sentinel (spring.data.redis.sentinel.*) for a primary with replicas");
         }
-        return RedisConnections.open(factory.getRequiredNativeClient());
+        return RedisConnections.open(lettuce.getRequiredNativeClient());
     }
 
     @Bean
