@@ -31,7 +31,9 @@ class ConfigurationReferenceIT {
                 e.g. `wsgrid.auth.tenants.acme.api-key` or `WSGRID_AUTH_TENANTS_ACME_APIKEY`.
 
                 Spring Boot's own settings apply as usual; the ones wsgrid relies on are `server.port` (node 8081,
-                gateway admin port 9090), `spring.data.redis.*` (host, port, password, ssl) and `spring.rabbitmq.*`.
+                gateway admin port 9090), `spring.data.redis.*` (every form: `url`, host and port, credentials, `ssl.bundle`,
+                `sentinel.*`, `cluster.nodes`), `spring.ssl.bundle.*` and `spring.rabbitmq.*` (`addresses`, `virtual-host`,
+                `ssl.*`); [operations.md](operations.md#connecting-to-redis-and-rabbitmq) shows each form.
                 """);
         section(md, "ws-node", AppConfig.of("ws-node"));
         section(md, "gateway", AppConfig.of("gateway"));

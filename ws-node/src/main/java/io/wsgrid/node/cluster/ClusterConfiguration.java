@@ -4,17 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wsgrid.node.NodeProperties;
 import io.wsgrid.node.cluster.rabbit.RabbitBus;
 import io.wsgrid.node.cluster.redis.RedisBus;
+import io.wsgrid.node.cluster.redis.RedisConnections;
 import io.wsgrid.node.cluster.redis.RedisDirectory;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
@@ -28,66 +22,80 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The clustered node: a Lettuce client for the directory (and the Redis bus), the bus chosen by
+ * The clustered node: Redis connections for the directory (and the Redis bus), the bus chosen by
  * {@code wsgrid.cluster.bus}, the {@link ClusterRouter}, and a {@code bus} health contributor.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("!'${wsgrid.cluster.bus:memory}'.equalsIgnoreCase('memory')")
 class ClusterConfiguration {
 
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** The command timeout when {@code spring.data.redis.timeout} is not set (Lettuce's own default is 60 s). */
+    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     /**
-     * Our own client rather than Spring Data's: commands fail at once while Redis is unreachable instead of queueing,
-     * so no session or REST call waits on an outage; Lettuce still reconnects (and resubscribes) in the background.
+     * Commands fail at once while Redis is unreachable instead of queueing, so no session or REST call waits on an
+     * outage; Lettuce still reconnects (and resubscribes) in the background. Applies to Spring's auto-configured
+     * client, which the node uses for everything (see {@link RedisConnections}).
      */
-    @Bean(destroyMethod = "shutdown")
-    RedisClient wsgridRedisClient(DataRedisConnectionDetails details) {
-        DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
-        RedisURI.Builder uri = RedisURI.builder().withHost(standalone.getHost()).withPort(standalone.getPort())
-                .withDatabase(standalone.getDatabase()).withTimeout(Duration.ofSeconds(2));
-        if (details.getPassword() != null) {
-            uri = details.getUsername() != null ? uri.withAuthentication(details.getUsername(), details.getPassword().toCharArray())
-                    : uri.withPassword(details.getPassword().toCharArray());
-        }
-        RedisClient client = RedisClient.create(uri.build());
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-                .build());
-        return client;
+    @Bean
+    LettuceClientOptionsBuilderCustomizer wsgridFailFastRedis() {
+        return options -> options.autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
     }
 
+    /** A short command timeout unless {@code spring.data.redis.timeout} says otherwise: a stuck Redis must not hold sends. */
+    @Bean
+    LettuceClientConfigurationBuilderCustomizer wsgridRedisTimeout(DataRedisProperties properties) {
+        return client -> {
+            if (properties.getTimeout() == null) {
+                client.commandTimeout(DEFAULT_COMMAND_TIMEOUT);
+            }
+        };
+    }
+
+    /**
+     * The node's connections, opened on the Lettuce client Spring Boot built from {@code spring.data.redis.*}
+     * (standalone, Sentinel or Cluster; URL, credentials, database, SSL bundle and timeouts included).
+     */
     @Bean(destroyMethod = "close")
-    StatefulRedisConnection<String, byte[]> wsgridRedisConnection(RedisClient client) {
-        return client.connect(CODEC);
+    RedisConnections wsgridRedisConnections(RedisConnectionFactory factory, DataRedisConnectionDetails details) {
+        if (!(factory instanceof LettuceConnectionFactory lettuce)) {
+            throw new IllegalStateException("wsgrid needs the Lettuce Redis client (spring.data.redis.client-type=lettuce, "
+                    + "the default), not " + factory.getClass().getSimpleName());
+        }
+        if (details.getMasterReplica() != null) {
+            throw new IllegalStateException("spring.data.redis.masterreplica is not supported by wsgrid: its pub/sub and "
+                    + "scripts need the primary; use Sentinel (spring.data.redis.sentinel.*) for a primary with replicas");
+        }
+        return RedisConnections.open(lettuce.getRequiredNativeClient());
     }
 
     @Bean
-    RedisHistory redisHistory(StatefulRedisConnection<String, byte[]> connection, ClusterProperties cluster, HistoryProperties history,
-            Clock clock) {
-        return new RedisHistory(connection.async(), cluster.redis().prefix(), history, clock);
+    RedisHistory redisHistory(RedisConnections connection, ClusterProperties cluster, HistoryProperties history, Clock clock) {
+        return new RedisHistory(connection.commands(), cluster.redis().prefix(), history, clock);
     }
 
     @Bean
-    RedisDirectory redisDirectory(StatefulRedisConnection<String, byte[]> connection, RedisHistory history, ClusterProperties cluster,
+    RedisDirectory redisDirectory(RedisConnections connection, RedisHistory history, ClusterProperties cluster,
             OfflineProperties offline, NodeProperties node, Clock clock, NodeMetrics metrics) {
-        return new RedisDirectory(connection.async(), connection::isOpen, history, cluster.redis().prefix(), node.id(), offline.capacity(),
+        return new RedisDirectory(connection.commands(), connection::isOpen, history, cluster.redis().prefix(), node.id(), offline.capacity(),
                 offline.ttl().toMillis(), cluster.redis().nodeTtl().toMillis(), clock, metrics);
     }
 
     @Bean
     @ConditionalOnProperty(name = "wsgrid.cluster.bus", havingValue = "redis")
-    ClusterBus redisBus(RedisClient client, StatefulRedisConnection<String, byte[]> connection, ClusterProperties cluster,
-            NodeProperties node, MeterRegistry registry) {
-        return new RedisBus(connection, client.connectPubSub(CODEC), cluster.redis().prefix(), node.id(), new BusMetrics(registry, "redis"));
+    ClusterBus redisBus(RedisConnections connections, ClusterProperties cluster, NodeProperties node, MeterRegistry registry) {
+        return new RedisBus(connections, cluster.redis().prefix(), node.id(), new BusMetrics(registry, "redis"));
     }
 
     @Bean

@@ -3,7 +3,7 @@ package io.wsgrid.node.cluster.redis;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.wsgrid.node.cluster.BusMetrics;
@@ -18,39 +18,61 @@ import org.slf4j.LoggerFactory;
  * before its presence expired. Lettuce reconnects and resubscribes both connections after an outage on its own.
  * Ordering per publisher holds because each node publishes over one connection and Redis delivers per channel in
  * order.
+ *
+ * <p>In a Redis Cluster the bus uses sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}, Redis 7): a classic
+ * {@code PUBLISH} is copied to every node of the cluster over its bus, so it costs every shard the whole bus traffic,
+ * while a sharded message stays on the shard that owns its channel's slot. All channels of one wsgrid cluster, the
+ * per-node ones and the broadcast one, share one hash tag and so one shard: a node publishes and subscribes over one
+ * connection to it, which keeps the per-publisher order across directed and broadcast envelopes (a control command
+ * published to all, then a delivery to one node, arrive in that order) and keeps {@code SPUBLISH}'s receiver count
+ * exact. The cost is that one shard carries the whole bus; broadcasts and group sends, which every node must receive
+ * anyway, are most of that traffic, so spreading only the per-node channels over the shards would gain little. The
+ * channel names are the same in every mode; outside a cluster the hash tag is just part of the name.
  */
 public final class RedisBus implements ClusterBus {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
 
-    private final StatefulRedisConnection<String, byte[]> publisher;
+    private final RedisConnections connections;
+    private final RedisClusterAsyncCommands<String, byte[]> publisher;
     private final StatefulRedisPubSubConnection<String, byte[]> subscriber;
-    private final Keys keys;
+    private final boolean sharded;
+    private final String channelPrefix;
     private final String nodeId;
     private final BusMetrics metrics;
 
-    public RedisBus(StatefulRedisConnection<String, byte[]> publisher, StatefulRedisPubSubConnection<String, byte[]> subscriber,
-            String prefix, String nodeId, BusMetrics metrics) {
-        this.publisher = publisher;
-        this.subscriber = subscriber;
-        this.keys = new Keys(prefix);
+    public RedisBus(RedisConnections connections, String prefix, String nodeId, BusMetrics metrics) {
+        this.connections = connections;
+        this.publisher = connections.commands();
+        this.subscriber = connections.connectPubSub();
+        this.sharded = connections.isCluster();
+        this.channelPrefix = "{" + prefix + ":bus}:";
         this.nodeId = nodeId;
         this.metrics = metrics;
     }
 
+    String nodeChannel(String node) {
+        return channelPrefix + "node:" + node;
+    }
+
+    String allChannel() {
+        return channelPrefix + "all";
+    }
+
     @Override
     public CompletionStage<Void> publishToAll(Envelope envelope) {
-        return publish(keys.allChannel(), envelope).thenApply(receivers -> null);
+        return publish(allChannel(), envelope).thenApply(receivers -> null);
     }
 
     @Override
     public CompletionStage<Boolean> publishTo(String node, Envelope envelope) {
-        return publish(keys.nodeChannel(node), envelope).thenApply(receivers -> receivers > 0);
+        return publish(nodeChannel(node), envelope).thenApply(receivers -> receivers > 0);
     }
 
     private CompletionStage<Long> publish(String channel, Envelope envelope) {
         long start = System.nanoTime();
-        return publisher.async().publish(channel, envelope.encode()).whenComplete((receivers, error) -> {
+        byte[] body = envelope.encode();
+        return (sharded ? publisher.spublish(channel, body) : publisher.publish(channel, body)).whenComplete((receivers, error) -> {
             if (error != null) {
                 metrics.publishFailed();
             }
@@ -63,6 +85,11 @@ public final class RedisBus implements ClusterBus {
     @Override
     public void subscribe(Consumer<Envelope> handler) {
         subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void smessage(String channel, byte[] message) {
+                message(channel, message);
+            }
+
             @Override
             public void message(String channel, byte[] message) {
                 Envelope envelope;
@@ -79,12 +106,17 @@ public final class RedisBus implements ClusterBus {
                 }
             }
         });
-        subscriber.sync().subscribe(keys.nodeChannel(nodeId), keys.allChannel());
+        if (sharded) {
+            subscriber.sync().ssubscribe(nodeChannel(nodeId), allChannel());
+        }
+        else {
+            subscriber.sync().subscribe(nodeChannel(nodeId), allChannel());
+        }
     }
 
     @Override
     public boolean isUp() {
-        return publisher.isOpen() && subscriber.isOpen();
+        return connections.isOpen() && subscriber.isOpen();
     }
 
     @Override
