@@ -4,6 +4,8 @@ import io.wsgrid.common.protocol.ClientMessage;
 import io.wsgrid.common.protocol.ErrorCode;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.common.protocol.ServerMessage.ErrorReply;
+import io.wsgrid.node.auth.GroupPolicy;
+import io.wsgrid.node.auth.TokenRefresher;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.session.CommandHandler;
 import io.wsgrid.node.session.Outbound;
@@ -14,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What clients can do over their WebSocket: ping, join and leave groups, publish to a joined group, send to a user.
- * Publishing and sending are subject to {@code wsgrid.node.session.policy}.
+ * Publishing and sending are subject to {@code wsgrid.node.session.policy}; joining and publishing to the session's
+ * group permissions ({@link GroupPolicy}).
  */
 @Component
 class ClientCommands implements CommandHandler {
@@ -24,19 +27,26 @@ class ClientCommands implements CommandHandler {
     private final Messenger messenger;
     private final Router router;
     private final SessionProperties.Policy policy;
+    private final GroupPolicy groups;
+    private final TokenRefresher refresher;
 
-    ClientCommands(Hub hub, Outbound outbound, Messenger messenger, Router router, SessionProperties properties) {
+    ClientCommands(Hub hub, Outbound outbound, Messenger messenger, Router router, SessionProperties properties,
+            GroupPolicy groups, TokenRefresher refresher) {
         this.hub = hub;
         this.outbound = outbound;
         this.messenger = messenger;
         this.router = router;
         this.policy = properties.policy();
+        this.groups = groups;
+        this.refresher = refresher;
     }
 
     @Override
     public ErrorReply handle(Session session, ClientMessage message) {
         return switch (message) {
             case ClientMessage.Ping ping -> reply(session, new ServerMessage.Pong(ping.id()));
+            case ClientMessage.Join join when !groups.canJoin(session, join.group()) ->
+                    new ErrorReply(ErrorCode.FORBIDDEN, "not allowed to join group '" + join.group() + "'");
             case ClientMessage.Join join -> switch (hub.join(session, join.group())) {
                 case JOINED -> {
                     router.joined(session, join.group());
@@ -56,6 +66,9 @@ class ClientCommands implements CommandHandler {
                 if (!policy.allowPublish()) {
                     yield new ErrorReply(ErrorCode.FORBIDDEN, "publishing is disabled on this node");
                 }
+                if (!groups.canPublish(session, publish.group())) {
+                    yield new ErrorReply(ErrorCode.FORBIDDEN, "not allowed to publish to group '" + publish.group() + "'");
+                }
                 if (!hub.isMember(session, publish.group())) {
                     yield new ErrorReply(ErrorCode.FORBIDDEN, "join group '" + publish.group() + "' before publishing to it");
                 }
@@ -71,7 +84,7 @@ class ClientCommands implements CommandHandler {
             }
             case ClientMessage.Resume resume -> new ErrorReply(ErrorCode.BAD_REQUEST,
                     "'resume' must be the first frame of a session opened with resume=1");
-            case ClientMessage.Refresh refresh -> new ErrorReply(ErrorCode.BAD_REQUEST, "token refresh needs wsgrid.auth.mode=jwt");
+            case ClientMessage.Refresh refresh -> refresher.refresh(session, refresh.token());
         };
     }
 

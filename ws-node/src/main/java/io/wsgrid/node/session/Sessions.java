@@ -18,6 +18,7 @@ import io.wsgrid.common.id.Uuid7;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
+import io.wsgrid.node.auth.GroupClaims;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.delivery.Router;
@@ -82,10 +83,11 @@ public class Sessions {
     }
 
     /** Sets up a session on an upgraded connection; must run on the connection's event loop. */
-    void open(Connection connection, String tenant, String user, String remoteAddress) {
+    void open(Connection connection, String tenant, String user, GroupClaims groups, long expiresAtMillis, String remoteAddress) {
         Channel channel = connection.channel();
         int loop = outbound.register(channel.eventLoop());
         Session session = new Session(Uuid7.nextString(), tenant, user, channel, loop, System.currentTimeMillis(), remoteAddress);
+        session.authorize(groups, expiresAtMillis);
         session.rateLimit = Bucket.builder().addLimit(rateLimit).build();
         int queueBytes = (int) properties.outboundQueueSize().toBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(queueBytes / 2, queueBytes));
