@@ -24,7 +24,9 @@ import org.springframework.validation.annotation.Validated;
  *                  expired tokens (and sessions) alive that much longer.
  * @param jwks      how JWKS URLs ({@code tenants.<t>.jwks-url}) are fetched and cached.
  * @param tenants   per-tenant keys and settings, keyed by tenant name (the {@code X-Tenant} header, default
- *                  {@code default}).
+ *                  {@code default}): {@code api-key}, and to verify tokens any of {@code jwt-secret},
+ *                  {@code jwt-secrets}, {@code public-keys}, {@code jwks-url}, optionally {@code audience} and
+ *                  {@code issuer} (docs/operations.md explains each).
  */
 @Validated
 @ConfigurationProperties("wsgrid.auth")
