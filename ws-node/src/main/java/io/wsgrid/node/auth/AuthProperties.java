@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -104,7 +105,7 @@ public record AuthProperties(
 
         /** The HS256 secrets, {@code jwt-secret} first. */
         List<String> secrets() {
-            return jwtSecret == null ? jwtSecrets : java.util.stream.Stream.concat(java.util.stream.Stream.of(jwtSecret), jwtSecrets.stream()).toList();
+            return jwtSecret == null ? jwtSecrets : Stream.concat(Stream.of(jwtSecret), jwtSecrets.stream()).toList();
         }
 
         void validate(String prefix) {

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jwt.proc.BadJWTException;
 import io.wsgrid.common.protocol.Names;
@@ -55,10 +56,12 @@ public class Authenticator {
     private final Map<String, TenantKeys> keys = new HashMap<>();
     private final Map<String, byte[]> apiKeys = new HashMap<>();
     private final long clockSkewMillis;
+    private final Clock clock;
 
     public Authenticator(AuthProperties properties, Clock clock) {
         this.mode = properties.mode();
         this.clockSkewMillis = properties.clockSkew().toMillis();
+        this.clock = clock;
         properties.tenants().forEach((name, tenant) -> {
             if (mode == Mode.JWT) {
                 keys.put(name, new TenantKeys(tenant, properties, clock));
@@ -135,8 +138,16 @@ public class Authenticator {
         catch (BadJOSEException e) {
             return new Result.Denied("bad token signature or unknown key");
         }
+        catch (RateLimitReachedException e) {
+            // A kid not in the cached set, and the set was fetched moments ago: a key published just now, or a forged
+            // kid. Either way the client may retry later, when a refetch is allowed again.
+            return new Result.Unavailable("token key not known yet, try again later");
+        }
         catch (KeySourceException e) {
-            log.warn("tenant {}: could not fetch the JWKS to verify a token: {}", tenant, e.getMessage());
+            if (tenantKeys.shouldWarn(clock.millis())) {
+                log.warn("tenant {}: could not fetch the JWKS to verify a token (sessions are closed with 1013 until it "
+                        + "works again): {}", tenant, e.getMessage());
+            }
             return new Result.Unavailable("token keys unavailable, try again later");
         }
         catch (ParseException | JOSEException | RuntimeException e) {

@@ -6,10 +6,12 @@ import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,13 +41,15 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 final class TenantKeys {
 
     /** A verified token. */
-    record Token(String user, GroupClaims groups, java.time.Instant expires) {
+    record Token(String user, GroupClaims groups, Instant expires) {
     }
 
     private static final int MAX_JWKS_BYTES = 512 * 1024;
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final boolean remote;
+    /** When a JWKS fetch failure was last logged: one line a minute per tenant is enough for an operator. */
+    private final AtomicLong lastWarnMillis = new AtomicLong(Long.MIN_VALUE);
 
     TenantKeys(AuthProperties.Tenant tenant, AuthProperties properties, Clock clock) {
         List<Key> secrets = new ArrayList<>();
@@ -116,6 +120,12 @@ final class TenantKeys {
         builder = minInterval.isZero() ? builder.rateLimited(false) : builder.rateLimited(minInterval.toMillis());
         JWKSource<SecurityContext> source = builder.build();
         return new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), source);
+    }
+
+    /** Whether a key fetch failure at {@code nowMillis} should be logged (at most once a minute). */
+    boolean shouldWarn(long nowMillis) {
+        long last = lastWarnMillis.get();
+        return (last == Long.MIN_VALUE || nowMillis - last >= 60_000) && lastWarnMillis.compareAndSet(last, nowMillis);
     }
 
     /** Whether verifying may wait for the network (a JWKS fetch). */

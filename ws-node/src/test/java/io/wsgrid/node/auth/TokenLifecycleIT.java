@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpServer;
 import io.wsgrid.common.protocol.ErrorCode;
 import io.wsgrid.common.protocol.ServerMessage;
+import io.wsgrid.node.support.Nodes;
 import io.wsgrid.node.support.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "wsgrid.auth.tenants.pki.audience=wsgrid",
         "wsgrid.auth.tenants.pki.issuer=https://idp.test",
         "wsgrid.auth.tenants.pki.api-key=pki-key",
-        "wsgrid.auth.tenants.idp.api-key=idp-key"})
+        "wsgrid.auth.tenants.idp.api-key=idp-key",
+        "wsgrid.auth.tenants.down.api-key=down-key"})
 class TokenLifecycleIT {
 
     static final String SECRET = "lifecycle-secret-lifecycle-secret-0000";
@@ -78,10 +80,13 @@ class TokenLifecycleIT {
     }
 
     @DynamicPropertySource
-    static void keys(DynamicPropertyRegistry registry) {
+    static void keys(DynamicPropertyRegistry registry) throws IOException {
+        int nobodyListens = Nodes.freePort();
         registry.add("wsgrid.auth.tenants.pki.public-keys[0]", RS::pem);
         registry.add("wsgrid.auth.tenants.pki.public-keys[1]", ES::pem);
         registry.add("wsgrid.auth.tenants.idp.jwks-url", () -> "http://127.0.0.1:" + keyServer.getAddress().getPort() + "/jwks.json");
+        // Nothing listens there: the key server of this tenant is down.
+        registry.add("wsgrid.auth.tenants.down.jwks-url", () -> "http://127.0.0.1:" + nobodyListens + "/jwks.json");
     }
 
     @AfterAll
@@ -154,6 +159,13 @@ class TokenLifecycleIT {
         assertThat(jwksFetches.get()).as("the unknown kid made the node fetch the set again").isEqualTo(fetches + 1);
         try (WsClient retired = WsClient.connect(url("tenant=idp&token=" + TestKeys.rs256("jwks-3").token("jwks-user", Instant.now().plusSeconds(60), null)))) {
             assertThat(retired.closeCode()).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void whileTheKeyServerIsDownSessionsAreToldToTryAgainLater() {
+        try (WsClient client = WsClient.connect(url("tenant=down&token=" + JWKS_1.token("u", Instant.now().plusSeconds(60), null)))) {
+            assertThat(client.closeCode()).isEqualTo(1013);
         }
     }
 
