@@ -4,15 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.text.ParseException;
 import java.time.Clock;
-import java.util.Date;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jwt.proc.BadJWTException;
 import io.wsgrid.common.protocol.Names;
 import io.wsgrid.node.auth.AuthProperties.Mode;
 import org.slf4j.Logger;
@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Decides who a WebSocket session belongs to and whether a REST caller may act for a tenant. Stateless and
- * thread-safe. Secrets are compared in constant time.
+ * Decides who a WebSocket session belongs to and whether a REST caller may act for a tenant. Thread-safe. Tokens are
+ * verified with the keys of the tenant named by the upgrade request, so a token of one tenant does not open a session
+ * in another (unless both trust the same keys; see {@link AuthProperties.Tenant#issuer()}). Secrets are compared in
+ * constant time. Only tenants with a JWKS URL may block (see {@link #mayBlock}).
  */
 @Component
 public class Authenticator {
@@ -34,42 +36,65 @@ public class Authenticator {
 
     /** The outcome of authenticating a session. */
     public sealed interface Result {
-        record Allowed(String tenant, String user) implements Result {
+        /**
+         * @param groups  what the token's {@code groups} claim grants ({@link GroupClaims#NONE} with auth off)
+         * @param expires the token's {@code exp}; {@code null} with auth off (the session never expires)
+         */
+        record Allowed(String tenant, String user, GroupClaims groups, Instant expires) implements Result {
         }
 
+        /** Refused: close with 4001. */
         record Denied(String reason) implements Result {
+        }
+
+        /** The tenant's key set could not be fetched: close with 1013, the client may retry the same token. */
+        record Unavailable(String reason) implements Result {
         }
     }
 
     private final Mode mode;
-    private final Map<String, MACVerifier> verifiers = new HashMap<>();
+    private final Map<String, TenantKeys> keys = new HashMap<>();
     private final Map<String, byte[]> apiKeys = new HashMap<>();
+    private final long clockSkewMillis;
     private final Clock clock;
 
     public Authenticator(AuthProperties properties, Clock clock) {
         this.mode = properties.mode();
+        this.clockSkewMillis = properties.clockSkew().toMillis();
         this.clock = clock;
         properties.tenants().forEach((name, tenant) -> {
-            if (tenant.jwtSecret() != null) {
-                try {
-                    verifiers.put(name, new MACVerifier(tenant.jwtSecret().getBytes(StandardCharsets.UTF_8)));
-                }
-                catch (JOSEException e) {
-                    throw new IllegalArgumentException("wsgrid.auth.tenants." + name + ".jwt-secret: " + e.getMessage(), e);
-                }
+            if (mode == Mode.JWT) {
+                keys.put(name, new TenantKeys(tenant, properties, clock));
             }
             if (tenant.apiKey() != null) {
                 apiKeys.put(name, tenant.apiKey().getBytes(StandardCharsets.UTF_8));
             }
         });
-        if (mode == Mode.JWT && verifiers.isEmpty()) {
-            log.warn("wsgrid.auth.mode=jwt but no wsgrid.auth.tenants.<tenant>.jwt-secret is set: every session and REST call "
+        if (mode == Mode.JWT && keys.isEmpty()) {
+            log.warn("wsgrid.auth.mode=jwt but no wsgrid.auth.tenants.<tenant> has keys: every session and REST call "
                     + "will be refused. Configure tenants, or set wsgrid.auth.mode=none for a local run.");
         }
     }
 
     public Mode mode() {
         return mode;
+    }
+
+    /**
+     * Until when (epoch ms) a session authenticated with a token expiring at {@code expires} may stay open: the
+     * token's {@code exp} plus the clock skew, as at the handshake; {@link Long#MAX_VALUE} for {@code null} (auth off).
+     */
+    public long sessionDeadline(Instant expires) {
+        return expires == null ? Long.MAX_VALUE : expires.toEpochMilli() + clockSkewMillis;
+    }
+
+    /**
+     * Whether authenticating a session of {@code tenant} may wait for the network (its JWKS is fetched when the cache
+     * is cold or a token names an unknown {@code kid}); callers on an event loop move such calls elsewhere.
+     */
+    public boolean mayBlock(String tenant) {
+        TenantKeys tenantKeys = keys.get(tenant);
+        return tenantKeys != null && tenantKeys.remote();
     }
 
     /**
@@ -84,38 +109,48 @@ public class Authenticator {
             return new Result.Denied("invalid tenant");
         }
         if (mode == Mode.NONE) {
-            return Names.isValid(userId) ? new Result.Allowed(tenant, userId) : new Result.Denied("user_id is required");
+            return Names.isValid(userId) ? new Result.Allowed(tenant, userId, GroupClaims.NONE, null) : new Result.Denied("user_id is required");
         }
-        MACVerifier verifier = verifiers.get(tenant);
-        if (verifier == null) {
+        return verify(tenant, token);
+    }
+
+    /** Verifies a token of {@code tenant} (mode {@code jwt}); may block when {@link #mayBlock} says so. */
+    Result verify(String tenant, String token) {
+        TenantKeys tenantKeys = keys.get(tenant);
+        if (tenantKeys == null) {
             return new Result.Denied("unknown tenant");
         }
         if (token == null || token.isEmpty()) {
             return new Result.Denied("token is required");
         }
         try {
-            SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
-                return new Result.Denied("token must be signed with HS256");
-            }
-            if (!jwt.verify(verifier)) {
-                return new Result.Denied("bad token signature");
-            }
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            Date now = Date.from(clock.instant());
-            if (claims.getExpirationTime() == null) {
-                return new Result.Denied("token has no exp");
-            }
-            if (!now.before(claims.getExpirationTime())) {
-                return new Result.Denied("token expired");
-            }
-            if (claims.getNotBeforeTime() != null && now.before(claims.getNotBeforeTime())) {
-                return new Result.Denied("token not yet valid");
-            }
-            String user = claims.getSubject();
-            return Names.isValid(user) ? new Result.Allowed(tenant, user) : new Result.Denied("token has no valid sub");
+            TenantKeys.Token verified = tenantKeys.verify(token);
+            return Names.isValid(verified.user())
+                    ? new Result.Allowed(tenant, verified.user(), verified.groups(), verified.expires())
+                    : new Result.Denied("token has no valid sub");
         }
-        catch (ParseException | JOSEException e) {
+        catch (BadJWTException e) {
+            // Nimbus' messages ("Expired JWT", "JWT before use time", ...) are fit for clients; a close reason
+            // must stay within 123 bytes.
+            String reason = e.getMessage() == null ? "token refused" : e.getMessage();
+            return new Result.Denied(reason.length() > 100 ? reason.substring(0, 100) : reason);
+        }
+        catch (BadJOSEException e) {
+            return new Result.Denied("bad token signature or unknown key");
+        }
+        catch (RateLimitReachedException e) {
+            // A kid not in the cached set, and the set was fetched moments ago: a key published just now, or a forged
+            // kid. Either way the client may retry later, when a refetch is allowed again.
+            return new Result.Unavailable("token key not known yet, try again later");
+        }
+        catch (KeySourceException e) {
+            if (tenantKeys.shouldWarn(clock.millis())) {
+                log.warn("tenant {}: could not fetch the JWKS to verify a token (sessions are closed with 1013 until it "
+                        + "works again): {}", tenant, e.getMessage());
+            }
+            return new Result.Unavailable("token keys unavailable, try again later");
+        }
+        catch (ParseException | JOSEException | RuntimeException e) {
             return new Result.Denied("malformed token");
         }
     }

@@ -4,6 +4,8 @@ import io.wsgrid.common.protocol.ClientMessage;
 import io.wsgrid.common.protocol.ErrorCode;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.common.protocol.ServerMessage.ErrorReply;
+import io.wsgrid.node.auth.GroupPolicy;
+import io.wsgrid.node.auth.TokenRefresher;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.session.CommandHandler;
 import io.wsgrid.node.session.Outbound;
@@ -13,7 +15,8 @@ import io.wsgrid.node.session.SessionStreams;
 
 /**
  * What clients can do over their WebSocket: ping, join and leave groups, publish to a joined group, send to a user,
- * resume after a reconnect. Publishing and sending are subject to {@code wsgrid.node.session.policy}.
+ * resume after a reconnect. Publishing and sending are subject to {@code wsgrid.node.session.policy}; joining and
+ * publishing to the session's group permissions ({@link GroupPolicy}).
  */
 final class ClientCommands implements CommandHandler {
 
@@ -25,9 +28,11 @@ final class ClientCommands implements CommandHandler {
     private final SessionStreams streams;
     private final Resumer resumer;
     private final SessionProperties.Policy policy;
+    private final GroupPolicy groups;
+    private final TokenRefresher refresher;
 
     ClientCommands(Hub hub, Outbound outbound, Messenger messenger, Router router, LocalDelivery local, SessionStreams streams,
-            Resumer resumer, SessionProperties properties) {
+            Resumer resumer, SessionProperties properties, GroupPolicy groups, TokenRefresher refresher) {
         this.hub = hub;
         this.outbound = outbound;
         this.messenger = messenger;
@@ -36,12 +41,16 @@ final class ClientCommands implements CommandHandler {
         this.streams = streams;
         this.resumer = resumer;
         this.policy = properties.policy();
+        this.groups = groups;
+        this.refresher = refresher;
     }
 
     @Override
     public ErrorReply handle(Session session, ClientMessage message) {
         return switch (message) {
             case ClientMessage.Ping ping -> reply(session, new ServerMessage.Pong(ping.id()));
+            case ClientMessage.Join join when !groups.canJoin(session, join.group()) ->
+                    new ErrorReply(ErrorCode.FORBIDDEN, "not allowed to join group '" + join.group() + "'");
             case ClientMessage.Join join -> switch (hub.join(session, join.group())) {
                 case JOINED -> {
                     router.joined(session, join.group());
@@ -67,6 +76,9 @@ final class ClientCommands implements CommandHandler {
                 if (!policy.allowPublish()) {
                     yield new ErrorReply(ErrorCode.FORBIDDEN, "publishing is disabled on this node");
                 }
+                if (!groups.canPublish(session, publish.group())) {
+                    yield new ErrorReply(ErrorCode.FORBIDDEN, "not allowed to publish to group '" + publish.group() + "'");
+                }
                 if (!hub.isMember(session, publish.group())) {
                     yield new ErrorReply(ErrorCode.FORBIDDEN, "join group '" + publish.group() + "' before publishing to it");
                 }
@@ -81,7 +93,7 @@ final class ClientCommands implements CommandHandler {
                 yield null;
             }
             case ClientMessage.Resume resume -> resumer.resume(session, resume);
-            case ClientMessage.Refresh refresh -> new ErrorReply(ErrorCode.BAD_REQUEST, "token refresh needs wsgrid.auth.mode=jwt");
+            case ClientMessage.Refresh refresh -> refresher.refresh(session, refresh.token());
         };
     }
 

@@ -1,6 +1,8 @@
 package io.wsgrid.node.delivery;
 
 import io.wsgrid.node.NodeProperties;
+import io.wsgrid.node.auth.GroupPolicy;
+import io.wsgrid.node.auth.TokenRefresher;
 import io.wsgrid.node.history.History;
 import io.wsgrid.node.history.InMemoryHistory;
 import io.wsgrid.node.hub.Hub;
@@ -10,7 +12,6 @@ import io.wsgrid.node.session.Outbound;
 import io.wsgrid.node.session.SessionProperties;
 import io.wsgrid.node.session.SessionStreams;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,11 +33,10 @@ class DeliveryConfiguration {
         return new LocalDelivery(hub, outbound, streams, history, sequencer);
     }
 
-    /** Every join is allowed unless a policy bean (auth) says otherwise. */
+    /** A resume joins its groups under the same permission rules as a join frame. */
     @Bean
-    @ConditionalOnMissingBean
-    Resumer.JoinCheck openJoins() {
-        return (session, group) -> true;
+    Resumer.JoinCheck joinCheck(GroupPolicy groups) {
+        return groups::canJoin;
     }
 
     @Bean
@@ -47,8 +47,8 @@ class DeliveryConfiguration {
 
     @Bean
     ClientCommands clientCommands(Hub hub, Outbound outbound, Messenger messenger, Router router, LocalDelivery local,
-            SessionStreams streams, Resumer resumer, SessionProperties properties) {
-        return new ClientCommands(hub, outbound, messenger, router, local, streams, resumer, properties);
+            SessionStreams streams, Resumer resumer, SessionProperties properties, GroupPolicy groups, TokenRefresher refresher) {
+        return new ClientCommands(hub, outbound, messenger, router, local, streams, resumer, properties, groups, refresher);
     }
 
     @Bean

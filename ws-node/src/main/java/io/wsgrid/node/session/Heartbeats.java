@@ -1,5 +1,6 @@
 package io.wsgrid.node.session;
 
+import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends a WebSocket ping to every session each ping interval and closes sessions that sent nothing (not even a pong)
- * for the idle timeout. One timer thread sweeps the hub a few times per interval and posts one task per event loop;
- * sessions carry no timers of their own, which keeps idle sessions small.
+ * for the idle timeout, and closes with 4001 sessions whose token expired without a refresh (within one sweep, a fifth
+ * of the ping interval, of the expiry). One timer thread sweeps the hub a few times per interval and posts one task
+ * per event loop; sessions carry no timers of their own, which keeps idle sessions small.
  */
 @Component
 class Heartbeats implements SmartLifecycle {
@@ -28,10 +30,12 @@ class Heartbeats implements SmartLifecycle {
     private final long pingNanos;
     private final long idleNanos;
     private final long sweepMillis;
+    private final Clock clock;
     private ScheduledExecutorService timer;
 
-    Heartbeats(Hub hub, Outbound outbound, SessionProperties properties) {
+    Heartbeats(Hub hub, Outbound outbound, SessionProperties properties, Clock clock) {
         this.hub = hub;
+        this.clock = clock;
         this.outbound = outbound;
         this.pingNanos = properties.pingInterval().toNanos();
         this.idleNanos = properties.idleTimeout().toNanos();
@@ -56,15 +60,19 @@ class Heartbeats implements SmartLifecycle {
     }
 
     private void sweep() {
-        outbound.onEachLoop(hub.allSessions(), this::check);
+        long wallMillis = clock.millis();
+        outbound.onEachLoop(hub.allSessions(), (s, now) -> check(s, now, wallMillis));
     }
 
     /** Runs on the session's event loop. */
-    private void check(Session s, long now) {
+    private void check(Session s, long now, long wallMillis) {
         if (!s.isOpen()) {
             return;
         }
-        if (now - s.lastReadNanos > idleNanos) {
+        if (wallMillis >= s.expiresAtMillis()) {
+            s.close(CloseCode.UNAUTHORIZED, "token expired");
+        }
+        else if (now - s.lastReadNanos > idleNanos) {
             s.close(CloseCode.GOING_AWAY, "idle timeout");
         }
         else if (now - s.lastPingNanos >= pingNanos) {

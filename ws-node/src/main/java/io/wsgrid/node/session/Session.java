@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.wsgrid.common.protocol.CloseCode;
+import io.wsgrid.node.auth.GroupClaims;
 
 /**
  * One WebSocket connection of one user. Identity fields are immutable. Outbound state ({@link #unflushed},
@@ -42,6 +43,11 @@ public final class Session {
      * the tail (which only pass raw buffers on) but still pass anything nearer the socket, such as TLS.
      */
     private volatile ChannelOutboundInvoker frameWriter;
+
+    /** What the session's token grants; replaced on refresh. */
+    private volatile GroupClaims groupClaims = GroupClaims.NONE;
+    /** When the session's token expires (epoch ms, clock skew included); {@link Long#MAX_VALUE} for never. */
+    private volatile long expiresAtMillis = Long.MAX_VALUE;
 
     private volatile int state = OPEN;
     /** Set once the cluster counted the session in its presence, so only those sessions are uncounted at close. */
@@ -138,6 +144,25 @@ public final class Session {
     /** Whether the cluster counted the session in its presence. */
     public boolean isRegistered() {
         return registered;
+    }
+
+    /** The groups the session's current token grants. */
+    public GroupClaims groupClaims() {
+        return groupClaims;
+    }
+
+    /** When the session's token stops being valid, epoch ms; {@link Long#MAX_VALUE} when it never does (auth off). */
+    public long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    /**
+     * Sets what the session's token grants and until when: at open, and again when the client refreshes its token.
+     * {@link Heartbeats} closes the session with 4001 once {@code expiresAtMillis} has passed.
+     */
+    public void authorize(GroupClaims groups, long expiresAtMillis) {
+        this.groupClaims = groups;
+        this.expiresAtMillis = expiresAtMillis;
     }
 
     public boolean isOpen() {

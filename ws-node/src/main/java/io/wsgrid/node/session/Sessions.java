@@ -16,6 +16,7 @@ import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
+import io.wsgrid.node.auth.GroupClaims;
 import io.wsgrid.node.metrics.NodeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +61,12 @@ public class Sessions {
     }
 
     /** Sets up a session on an upgraded connection; must run on the connection's event loop. */
-    void open(Connection connection, String tenant, String user, String remoteAddress, boolean resume) {
+    void open(Connection connection, String tenant, String user, GroupClaims groups, long expiresAtMillis, String remoteAddress,
+            boolean resume) {
         Channel channel = connection.channel();
         int loop = outbound.register(channel.eventLoop());
         Session session = new Session(Uuid7.nextString(), tenant, user, channel, loop, System.currentTimeMillis(), remoteAddress);
+        session.authorize(groups, expiresAtMillis);
         session.rateLimit = Bucket.builder().addLimit(rateLimit).build();
         session.awaitingResume = resume;
         int queueBytes = (int) properties.outboundQueueSize().toBytes();

@@ -15,6 +15,7 @@ import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.node.auth.Authenticator;
 import io.wsgrid.node.auth.Authenticator.Result;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Component;
 /**
  * The WebSocket endpoint, served by Reactor Netty on the same port as the REST API and Actuator. Checks the upgrade
  * request (method, Origin), authenticates it, upgrades, and hands the connection to {@link Sessions}. Failed
- * authentication upgrades and then closes with 4001, because browsers cannot read the status of a refused handshake.
+ * authentication upgrades and then closes with 4001 (1013 when the tenant's JWKS cannot be fetched), because browsers
+ * cannot read the status of a refused handshake.
  */
 @Component
 class WebSocketEndpoint implements NettyRouteProvider {
@@ -72,24 +74,30 @@ class WebSocketEndpoint implements NettyRouteProvider {
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         String tenant = firstNonEmpty(headers.get("X-Tenant"), param(query, "tenant"), Authenticator.DEFAULT_TENANT);
         String token = firstNonEmpty(param(query, "token"), bearer(headers.get(HttpHeaderNames.AUTHORIZATION)), null);
-        Result result = authenticator.authenticateSession(tenant, param(query, "user_id"), token);
+        String userId = param(query, "user_id");
         String remote = remoteAddress(request);
         boolean resume = "1".equals(param(query, "resume")) || "true".equals(param(query, "resume"));
-        return response.sendWebsocket((in, out) -> switch (result) {
+        // A tenant with a JWKS URL may have to fetch its keys: never on the event loop.
+        Mono<Result> result = authenticator.mayBlock(tenant)
+                ? Mono.fromCallable(() -> authenticator.authenticateSession(tenant, userId, token)).subscribeOn(Schedulers.boundedElastic())
+                : Mono.fromSupplier(() -> authenticator.authenticateSession(tenant, userId, token));
+        return result.flatMap(outcome -> response.sendWebsocket((in, out) -> switch (outcome) {
             case Result.Allowed who -> {
                 Connection[] connection = new Connection[1];
                 in.withConnection(c -> connection[0] = c);
                 Connection c = connection[0];
+                long deadline = authenticator.sessionDeadline(who.expires());
                 if (c.channel().eventLoop().inEventLoop()) {
-                    sessions.open(c, who.tenant(), who.user(), remote, resume);
+                    sessions.open(c, who.tenant(), who.user(), who.groups(), deadline, remote, resume);
                 }
                 else {
-                    c.channel().eventLoop().execute(() -> sessions.open(c, who.tenant(), who.user(), remote, resume));
+                    c.channel().eventLoop().execute(() -> sessions.open(c, who.tenant(), who.user(), who.groups(), deadline, remote, resume));
                 }
                 yield c.onDispose();
             }
             case Result.Denied denied -> out.sendClose(CloseCode.UNAUTHORIZED.code(), denied.reason());
-        }, spec);
+            case Result.Unavailable unavailable -> out.sendClose(CloseCode.TRY_AGAIN_LATER.code(), unavailable.reason());
+        }, spec));
     }
 
     private static Mono<Void> reject(HttpServerResponse response, HttpResponseStatus status, String detail) {

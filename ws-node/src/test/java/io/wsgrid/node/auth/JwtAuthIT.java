@@ -67,7 +67,7 @@ class JwtAuthIT {
                 .expirationTime(Date.from(Instant.now().plusSeconds(60))).build()).serialize();
         Map<String, String> cases = Map.of(
                 "wrong secret", "token=" + token("another-secret-another-secret-another-0", "alice", Instant.now().plusSeconds(60)),
-                "expired", "token=" + token(SECRET, "alice", Instant.now().minusSeconds(1)),
+                "expired", "token=" + token(SECRET, "alice", Instant.now().minusSeconds(120)),
                 "garbage", "token=not.a.jwt",
                 "missing", "user_id=alice",
                 "unsigned", "token=" + unsigned,
