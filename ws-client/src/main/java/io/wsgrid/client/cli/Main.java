@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** Entry point of {@code ws-client.jar}. */
 @Command(name = "ws-client", mixinStandardHelpOptions = true, version = "wsgrid ws-client 0.1",
-        description = "Talk to a wsgrid cluster from the terminal: connect, send, bench.",
-        subcommands = {ConnectCommand.class, SendCommand.class, BenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        description = "Talk to a wsgrid cluster from the terminal: connect, send, online, bench.",
+        subcommands = {ConnectCommand.class, SendCommand.class, OnlineCommand.class, BenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
