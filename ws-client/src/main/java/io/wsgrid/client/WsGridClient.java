@@ -314,6 +314,16 @@ public final class WsGridClient implements AutoCloseable {
         events.schedule(this::open, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** An exception thrown by a handler goes to the error handler instead of vanishing in the executor. */
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        }
+        catch (RuntimeException | Error e) {
+            onError.accept(e);
+        }
+    }
+
     /** Runs on the events thread. */
     private void received(String text) {
         switch (ProtocolCodec.INSTANCE.decodeServer(text)) {
@@ -440,7 +450,7 @@ public final class WsGridClient implements AutoCloseable {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
-                events.execute(() -> received(text));
+                events.execute(() -> guarded(() -> received(text)));
             }
             webSocket.request(1);
             return null;

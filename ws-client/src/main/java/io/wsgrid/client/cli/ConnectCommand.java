@@ -60,6 +60,10 @@ final class ConnectCommand implements Callable<Integer> {
                         err.flush();
                     }
                 })
+                .onError(error -> {
+                    err.println("error: " + error);
+                    err.flush();
+                })
                 .onClose((code, reason, again) -> {
                     err.println("closed " + code + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
                             + (again ? ", reconnecting" : ""));
