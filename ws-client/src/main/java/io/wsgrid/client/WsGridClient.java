@@ -154,14 +154,37 @@ public final class WsGridClient implements AutoCloseable {
      */
     public CompletableFuture<Void> join(String group) {
         streams.add(Objects.requireNonNull(group, "group"));
-        // A session that becomes ready after the add above joins the group itself (resume or joins on connected).
-        return ready ? send(new ClientMessage.Join(group)) : CompletableFuture.completedFuture(null);
+        return whenReady(new ClientMessage.Join(group));
     }
 
     /** Leaves a group and stops rejoining it. */
     public CompletableFuture<Void> leave(String group) {
         streams.remove(group);
-        return ready ? send(new ClientMessage.Leave(group)) : CompletableFuture.completedFuture(null);
+        return whenReady(new ClientMessage.Leave(group));
+    }
+
+    /**
+     * Sends a membership change from the events thread, so it is ordered with the {@code connected} handling: a session
+     * that opens before it sees the change in its resume or joins, and one open already gets the frame (never before
+     * the resume frame). Nothing is sent while disconnected: the next session picks the change up.
+     */
+    private CompletableFuture<Void> whenReady(ClientMessage message) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            events.execute(() -> (ready ? send(message) : CompletableFuture.<Void>completedFuture(null))
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        }
+                        else {
+                            result.complete(null);
+                        }
+                    }));
+        }
+        catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+            result.complete(null);
+        }
+        return result;
     }
 
     /** Publishes to a group this client joined; fails when not connected (nothing is buffered across reconnects). */
