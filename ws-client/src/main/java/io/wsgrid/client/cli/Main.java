@@ -13,7 +13,16 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The CLI; a failure such as an unreachable server is one line on stderr, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String detail = e.getMessage() != null ? e.getMessage() : e.getCause() != null ? String.valueOf(e.getCause()) : "";
+            cmd.getErr().println("error: " + e.getClass().getSimpleName() + (detail.isEmpty() ? "" : ": " + detail));
+            return 1;
+        });
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import io.wsgrid.client.support.ScriptedServer;
 import io.wsgrid.common.protocol.ClientMessage;
@@ -30,7 +29,7 @@ class ConnectCommandTests {
         // while the command blocks until the session ends. Interrupting it on the way out ends a failed run.
         ExecutorService cli = Executors.newSingleThreadExecutor();
         try (ScriptedServer server = new ScriptedServer()) {
-            Future<Integer> exit = cli.submit(() -> new CommandLine(new Main())
+            Future<Integer> exit = cli.submit(() -> Main.commandLine()
                     .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                     .execute("connect", "--url", server.url().toString(), "--user", "alice", "--group", "news"));
 

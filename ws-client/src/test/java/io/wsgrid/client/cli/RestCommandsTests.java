@@ -15,7 +15,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +71,7 @@ class RestCommandsTests {
     private int run(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--url", "http://127.0.0.1:" + node.getAddress().getPort()));
-        return new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        return Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(all.toArray(String[]::new));
     }
 
@@ -142,6 +141,13 @@ class RestCommandsTests {
                 .containsExactly("/api/v1/users?limit=2", "/api/v1/users?limit=2&cursor=17", "/api/v1/users?limit=2&cursor=a%20b");
         assertThat(requests).allSatisfy(r -> assertThat(r.method()).isEqualTo("GET"))
                 .allSatisfy(r -> assertThat(r.headers()).containsEntry("X-Tenant", "acme"));
+    }
+
+    @Test
+    void anUnreachableNodeIsOneLineOnStderr() {
+        node.stop(0);
+        assertThat(run("online")).isEqualTo(1);
+        assertThat(err.toString().lines()).singleElement().asString().startsWith("error: ConnectException");
     }
 
     @Test
