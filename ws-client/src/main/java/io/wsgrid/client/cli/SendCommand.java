@@ -1,32 +1,43 @@
 package io.wsgrid.client.cli;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
+import java.io.PrintWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import io.wsgrid.common.protocol.DecodeResult;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Send a message through the REST API and print the answer.", "",
                 "Examples:",
                 "  ws-client send --user bob --data '{\"hi\":1}'",
-                "  ws-client send --group news --data '\"breaking\"' --url http://localhost:8080"})
+                "  ws-client send --users bob,carol --data '\"lunch?\"'",
+                "  ws-client send --group news --data '\"breaking\"' --url http://localhost:8080",
+                "  ws-client send --session 0193... --data '{\"only\":\"this tab\"}'"})
 final class SendCommand implements Callable<Integer> {
 
     static final class Target {
         @Option(names = "--user", description = "send to every session of this user (queued when offline)")
         String user;
 
+        @Option(names = "--users", split = ",", description = "send to several users in one batch call, e.g. a,b,c")
+        List<String> users;
+
         @Option(names = "--group", description = "send to every session in this group")
         String group;
+
+        @Option(names = "--session", description = "send to one session (its id from the connected frame)")
+        String session;
 
         @Option(names = "--broadcast", description = "send to everyone in the tenant")
         boolean broadcast;
@@ -38,46 +49,57 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "the payload: any JSON value")
     String data;
 
-    @Option(names = "--url", defaultValue = "http://localhost:8080", description = "REST base URL of a gateway or node (default: ${DEFAULT-VALUE})")
-    URI url;
+    @Mixin
+    RestOptions rest;
 
-    @Option(names = "--tenant", description = "tenant (X-Tenant)")
-    String tenant;
-
-    @Option(names = "--api-key", description = "the tenant's API key (X-Api-Key), when auth is on")
-    String apiKey;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         String body = "{\"data\":" + data + "}";
         if (ProtocolCodec.INSTANCE.decodeDataEnvelope(body.getBytes(StandardCharsets.UTF_8)) instanceof DecodeResult.Invalid<?> invalid) {
-            System.err.println("--data is not valid JSON: " + invalid.detail() + " (quote strings: '\"text\"')");
+            err.println("--data is not valid JSON: " + invalid.detail() + " (quote strings: '\"text\"')");
             return 2;
         }
-        String path = target.user != null ? "/api/v1/users/" + encode(target.user) + "/messages"
-                : target.group != null ? "/api/v1/groups/" + encode(target.group) + "/messages" : "/api/v1/broadcast";
-        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (tenant != null) {
-            request.header("X-Tenant", tenant);
+        String path;
+        if (target.users != null) {
+            if (target.users.isEmpty() || target.users.stream().anyMatch(String::isBlank)) {
+                err.println("--users needs one or more user ids, comma-separated");
+                return 2;
+            }
+            path = "/api/v1/batch";
+            body = "{\"messages\":[{\"users\":[" + target.users.stream().map(Json::quote).collect(Collectors.joining(","))
+                    + "],\"data\":" + data + "}]}";
         }
-        if (apiKey != null) {
-            request.header("X-Api-Key", apiKey);
+        else {
+            path = target.user != null ? "/api/v1/users/" + RestOptions.segment(target.user) + "/messages"
+                    : target.group != null ? "/api/v1/groups/" + RestOptions.segment(target.group) + "/messages"
+                    : target.session != null ? "/api/v1/sessions/" + RestOptions.segment(target.session) + "/messages"
+                    : "/api/v1/broadcast";
         }
-        HttpResponse<String> response;
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-        System.out.println(response.body());
-        if (response.statusCode() / 100 != 2) {
-            System.err.println("HTTP " + response.statusCode());
+        HttpRequest.Builder request = rest.request(path);
+        request.POST(RestOptions.json(body, request));
+        HttpResponse<String> response = RestOptions.send(request.build());
+        out.println(response.body());
+        out.flush();
+        if (response.statusCode() == 404 && target.session != null) {
+            err.println("session " + target.session + " not found: it is closed or never existed");
             return 1;
         }
+        if (response.statusCode() / 100 != 2) {
+            err.println("HTTP " + response.statusCode());
+            return 1;
+        }
+        if (target.users != null) {
+            List<String> errors = Json.batchErrors(response.body());
+            if (!errors.isEmpty()) {
+                err.println(errors.size() + " of the recipients failed: " + String.join("; ", errors));
+                return 1;
+            }
+        }
         return 0;
-    }
-
-    private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
