@@ -420,14 +420,15 @@ export class WsGridClient {
       this._user = new Stream(frame.offset ?? 0, frame.epoch);
     }
     this._session = frame;
-    this._setState('open', { session: frame.session, node: frame.node, reconnected });
-    this._startPings();
-    this._scheduleRefresh();
+    // Before any handler runs: the resume frame must be the session's first, ahead of whatever a handler sends.
     if (reconnected && recovery && this._options.resume) {
       this._sendResume(frame);
     } else {
       for (const group of this._groups.keys()) this._sendJoin(group);
     }
+    this._startPings();
+    this._scheduleRefresh();
+    this._setState('open', { session: frame.session, node: frame.node, reconnected });
     this._emit('connected', frame);
     if (this._connect && !this._connect.settled) this._connect.resolve(frame);
   }

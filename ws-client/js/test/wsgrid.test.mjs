@@ -133,11 +133,14 @@ test('tracks offsets, drops duplicates, and resumes with resume=1 and a resume f
   assert.deepEqual(c.positions, { user: { offset: 6, epoch: 'E' }, groups: { g: { offset: 4, epoch: 'G' } } });
 
   s1.shut(1001, 'going away');
+  // A handler that sends as soon as the session opens must not get ahead of the resume frame.
+  c.on('state', (s) => { if (s === 'open') c.publish('g', 'eager'); });
   await until(() => FakeSocket.all.length === 2, 'the reconnect');
   const s2 = FakeSocket.last();
   assert.equal(s2.url.searchParams.get('resume'), '1');
   s2.reply({ type: 'connected', session: 's2', user: 'alice', node: 'n2', heartbeat: 25, offset: 8, epoch: 'E' });
-  assert.deepEqual(s2.sent, [{ type: 'resume', offset: 6, epoch: 'E', groups: { g: { offset: 4, epoch: 'G' } } }],
+  assert.deepEqual(s2.sent, [{ type: 'resume', offset: 6, epoch: 'E', groups: { g: { offset: 4, epoch: 'G' } } },
+    { type: 'publish', group: 'g', data: 'eager' }],
     'the resume frame comes first and carries the last offsets seen, not the new top');
   s2.reply({ type: 'message', id: 'm7', user: 'alice', data: 7, offset: 7, epoch: 'E' });
   s2.reply({ type: 'message', id: 'm6', user: 'alice', data: 6, offset: 6, epoch: 'E' });

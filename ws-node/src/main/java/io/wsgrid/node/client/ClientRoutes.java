@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
  * and a chat demo page ({@code GET /demo}) from every node, so a web page can load the client from the cluster it
  * talks to, with no CDN. Responses carry an ETag and {@code Cache-Control: no-cache}: a browser revalidates on each
  * load and gets a 304 until the node is upgraded. Public like the WebSocket endpoint's handshake: nothing here needs a
- * tenant or a key.
+ * tenant or a key, and the client files may be imported by pages of any origin (the WebSocket's own Origin check,
+ * {@code wsgrid.node.session.allowed-origins}, is what limits who may connect).
  */
 @Configuration(proxyBeanMethods = false)
 class ClientRoutes {
@@ -45,14 +46,18 @@ class ClientRoutes {
                     + "their URLs answer 404", missing);
         }
         return RouterFunctions.route()
-                .GET("/client/wsgrid.js", request -> serve(request, script))
-                .GET("/client/wsgrid.d.ts", request -> serve(request, types))
-                .GET("/demo", request -> serve(request, demo))
+                .GET("/client/wsgrid.js", request -> serve(request, script, true))
+                .GET("/client/wsgrid.d.ts", request -> serve(request, types, true))
+                .GET("/demo", request -> serve(request, demo, false))
                 .GET("/demo/", request -> ServerResponse.permanentRedirect(URI.create("/demo")).build())
                 .build();
     }
 
-    private static Mono<ServerResponse> serve(ServerRequest request, ClientFile file) {
+    /**
+     * @param anyOrigin whether pages of any origin may load it: browsers fetch module scripts with CORS, so an app on
+     *                  its own origin can import the client from the node only with this header
+     */
+    private static Mono<ServerResponse> serve(ServerRequest request, ClientFile file, boolean anyOrigin) {
         if (!file.present()) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                     file.name() + " was not packaged into this node (it is copied from ws-client/js at build time)");
@@ -63,6 +68,11 @@ class ClientRoutes {
                 .eTag(file.etag())
                 .cacheControl(CacheControl.noCache())
                 .header("X-Content-Type-Options", "nosniff")
+                .headers(h -> {
+                    if (anyOrigin) {
+                        h.setAccessControlAllowOrigin("*");
+                    }
+                })
                 .bodyValue(file.bytes())));
     }
 }

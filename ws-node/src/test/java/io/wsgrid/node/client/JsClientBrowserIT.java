@@ -119,6 +119,10 @@ class JsClientBrowserIT {
 
         assertThat(rest.with(Map.of("If-None-Match", etagOf(port))).get("/client/wsgrid.js").status())
                 .as("a browser that has the file revalidates it for free").isEqualTo(304);
+
+        // The page is on 127.0.0.1: localhost is another origin, and browsers load module scripts with CORS.
+        JsonNode crossOrigin = page.run("return typeof (await import('http://localhost:%d/client/wsgrid.js')).WsGridClient;".formatted(port));
+        assertThat(crossOrigin.path("ok").asString()).as("an app on another origin imports the client: %s", crossOrigin).isEqualTo("function");
     }
 
     private static String etagOf(int port) {
