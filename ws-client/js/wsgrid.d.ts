@@ -136,10 +136,11 @@ export interface ErrorFrame {
 
 /** An `error` frame from the node, or a client failure (`not_connected`, `closed`, `unauthorized`, ...). */
 export class WsGridError extends Error {
+  constructor(code: string, message: string, frame?: ErrorFrame, closeCode?: number);
   readonly code: string;
   readonly frame?: ErrorFrame;
   /** The close code, when a connection was closed for good. */
-  closeCode?: number;
+  readonly closeCode?: number;
 }
 
 export interface Events {

@@ -75,11 +75,13 @@ export function reconnectImmediately(code) {
 
 /** An `error` frame from the node (`bad_request`, `forbidden`, `too_large`, `rate_limited`) or a client failure. */
 export class WsGridError extends Error {
-  constructor(code, message, frame) {
+  constructor(code, message, frame, closeCode) {
     super(message);
     this.name = 'WsGridError';
     this.code = code;
     this.frame = frame;
+    /** The close code, when a connection was closed for good. */
+    this.closeCode = closeCode;
   }
 }
 
@@ -352,8 +354,8 @@ export class WsGridClient {
     const again = allowed && this._options.reconnect && !this._closed && shouldReconnect(code);
     this._emit('close', code, reason, again);
     if (!again) {
-      const refused = new WsGridError(code === 4001 ? 'unauthorized' : 'closed', `connection closed for good: ${code} ${reason}`.trim());
-      refused.closeCode = code;
+      const refused = new WsGridError(code === 4001 ? 'unauthorized' : 'closed',
+        `connection closed for good: ${code} ${reason}`.trim(), undefined, code);
       this._closed = true;
       this._fail(refused);
       this._setState('closed', { code, reason });
