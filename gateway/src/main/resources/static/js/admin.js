@@ -50,6 +50,7 @@
     const num = n => el('td', {class: 'num'}, Number(n).toLocaleString('en-US'));
     const rate = n => el('td', {class: 'num'}, n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
     const bytes = n => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+    const clock = millis => new Date(millis).toLocaleTimeString('en-GB');
     function ago(millis) {
         if (!millis) return 'never';
         const s = Math.max(0, Math.round((Date.now() - millis) / 1000));
@@ -86,10 +87,46 @@
         return tick;
     }
 
+    const COLORS = ['#2f6fde', '#1f8a4c', '#c53030', '#b7791f', '#805ad5', '#0f8a8a', '#d53f8c', '#4a5568'];
+    const CHART_HEIGHT = 170;
+    /** The page's uPlot charts by name, for a look from the console (or a test): wsgridCharts.sessions.data. */
+    const charts = window.wsgridCharts = {};
+
+    /**
+     * A uPlot line chart in #chart-<name>; returns draw(times, [{label, values}]). It is built again only when its
+     * series change (a backend added or removed); otherwise new data just replaces the old.
+     */
+    function chart(name, id) {
+        const box = document.getElementById(`chart-${id}`);
+        let labels;
+        new ResizeObserver(() => {
+            const plot = charts[name];
+            if (plot && plot.width !== box.clientWidth) plot.setSize({width: box.clientWidth, height: CHART_HEIGHT});
+        }).observe(box);
+        return (times, series) => {
+            const data = [times.map(t => t / 1000), ...series.map(s => s.values)];
+            const key = series.map(s => s.label).join('\n');
+            if (key === labels) {
+                charts[name].setData(data);
+                return;
+            }
+            charts[name]?.destroy();
+            labels = key;
+            charts[name] = new uPlot({width: box.clientWidth, height: CHART_HEIGHT, axes: [{}, {size: 52}],
+                scales: {y: {range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]}},
+                series: [{}, ...series.map((s, i) => ({label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5}))]}, data, box);
+        };
+    }
+
     function overview() {
         const set = (id, value) => { document.getElementById(id).textContent = value; };
+        const draw = {
+            sessions: chart('sessions', 'sessions'), rates: chart('rates', 'rates'), handshakes: chart('handshakes', 'handshakes'),
+            connections: chart('connections', 'connections'), nodeSessions: chart('nodeSessions', 'node-sessions'),
+            nodeMessages: chart('nodeMessages', 'node-messages'), nodeDeliveries: chart('nodeDeliveries', 'node-deliveries'),
+        };
         live(async () => {
-            const [o, nodes] = await Promise.all([api('GET', '/api/overview'), api('GET', '/api/nodes')]);
+            const [o, nodes, h] = await Promise.all([api('GET', '/api/overview'), api('GET', '/api/nodes'), api('GET', '/api/history')]);
             set('nodes', `${o.nodesReachable} / ${o.nodes}`);
             set('sessions', o.sessions.toLocaleString('en-US'));
             set('users', o.users.toLocaleString('en-US'));
@@ -104,6 +141,20 @@
             rows('node-summary', nodes, 6, n => el('tr', {dataset: {backend: n.backend}},
                 el('td', {}, n.backend), el('td', {}, n.node ?? '–'), el('td', {}, badge(n.state)),
                 el('td', {}, badge(n.health)), num(n.sessions), rate(n.messagesPerSecond)));
+
+            const minutes = h.capacity * h.intervalMillis / 60000;
+            set('history-window', minutes >= 1 ? `${Math.round(minutes)} min` : `${Math.round(minutes * 60)} s`);
+            const ids = Object.keys(h.backends);
+            const perBackend = field => ids.map(id => ({label: h.nodes[id] ? `${h.nodes[id]} (${id})` : id, values: h.backends[id][field]}));
+            draw.sessions(h.times, [{label: 'on nodes', values: h.cluster.sessions}, {label: 'relayed by gateway', values: h.cluster.gatewaySessions}]);
+            draw.rates(h.times, [{label: 'messages/s', values: h.cluster.messagesPerSecond}, {label: 'deliveries/s', values: h.cluster.deliveriesPerSecond}]);
+            // Outcomes that never happened in the window would only add flat lines at zero.
+            draw.handshakes(h.times, Object.entries(h.handshakes).filter(([k, v]) => k === 'relayed' || v.some(x => x > 0))
+                .map(([k, v]) => ({label: k.replaceAll('_', ' '), values: v})));
+            draw.connections(h.times, perBackend('connections'));
+            draw.nodeSessions(h.times, perBackend('sessions'));
+            draw.nodeMessages(h.times, perBackend('messagesPerSecond'));
+            draw.nodeDeliveries(h.times, perBackend('deliveriesPerSecond'));
         });
     }
 
@@ -135,7 +186,9 @@
                     num(b.totalSessions), num(b.failedHandshakes),
                     el('td', {}, el('div', {class: 'weight'}, weight,
                         act('Set', () => api('PUT', `${path}/weight`, {weight: Number(weight.value)})))),
-                    el('td', {class: 'error'}, b.lastError || ''),
+                    // The API leaves out an error that is no longer current; one that is comes with its time.
+                    el('td', {class: 'error'}, b.lastError ? [b.lastError,
+                        el('div', {class: 'hint when'}, `${clock(b.lastErrorMillis)}, ${ago(b.lastErrorMillis)}`)] : ''),
                     el('td', {}, el('div', {class: 'actions'},
                         act('Enable', () => api('POST', `${path}/enable`), false, b.state === 'UP'),
                         act('Disable', () => api('POST', `${path}/disable`), false, b.state === 'DISABLED'),
@@ -182,27 +235,69 @@
 
     function clients() {
         const search = document.getElementById('search');
+        const tenant = document.getElementById('tenant');
         const params = new URLSearchParams(window.location.search);
         search.value = params.get('q') ?? '';
+        if (params.get('tenant')) tenant.value = params.get('tenant');
         const refresh = live(async () => {
             const q = search.value.trim();
-            const page = await api('GET', `/api/clients?limit=200&q=${encodeURIComponent(q)}`);
+            const [page, user] = await Promise.all([api('GET', `/api/clients?limit=200&q=${encodeURIComponent(q)}`), lookUp(q)]);
             document.getElementById('client-count').textContent = page.total > page.clients.length
                 ? `${page.total.toLocaleString('en-US')} sessions match; showing the newest ${page.clients.length}, search to narrow`
                 : `${page.total.toLocaleString('en-US')} sessions`;
-            rows('clients', page.clients, 7, c => el('tr', {dataset: {client: c.id}},
+            rows('clients', page.clients, 8, c => el('tr', {dataset: {client: c.id}},
                 el('td', {}, el('a', {href: `/clients/${encodeURIComponent(c.id)}`}, el('code', {}, c.id))),
-                el('td', {}, c.user ?? '–'), el('td', {}, c.remoteAddress), el('td', {}, c.backend ?? '–'),
+                el('td', {}, c.user ?? '–'), el('td', {}, c.remoteAddress), el('td', {}, c.backend ?? '–'), el('td', {}, c.node ?? '–'),
                 el('td', {}, ago(c.since)), el('td', {class: 'num'}, bytes(c.bytesIn)), el('td', {class: 'num'}, bytes(c.bytesOut))));
+            showUser(q, user);
         });
+
+        /** Asks every node about the user named exactly {@code q}; the answer or the error is shown above the table. */
+        async function lookUp(q) {
+            if (!q) return null;
+            try {
+                return await api('GET', `/api/users/${encodeURIComponent(q)}?tenant=${encodeURIComponent(tenant.value)}`);
+            } catch (e) {
+                return {error: e.message};
+            }
+        }
+
+        function showUser(q, user) {
+            const box = document.getElementById('user-sessions');
+            box.hidden = !q;
+            if (!q) return;
+            document.getElementById('user-name').textContent = q;
+            const summary = document.getElementById('user-summary');
+            if (user.error) {
+                summary.textContent = user.error;
+                summary.className = 'error';
+                rows('user-nodes', [], 6);
+                return;
+            }
+            const c = user.cluster;
+            summary.className = '';
+            summary.textContent = (c.online
+                ? `${c.sessions.toLocaleString('en-US')} session${c.sessions === 1 ? '' : 's'} on ${c.nodes.join(', ')}`
+                : 'no session on any node that answered') + ` (tenant ${c.tenant}; ${c.answered} of ${c.asked} nodes answered)`;
+            rows('user-nodes', c.answers, 6, a => el('tr', {dataset: {backend: a.backend}},
+                el('td', {}, a.backend), el('td', {}, a.node ?? '–'), el('td', {}, a.error ? '–' : a.online ? 'yes' : 'no'),
+                a.error ? el('td', {class: 'num'}, '–') : num(a.sessions), el('td', {class: 'nodes'}, a.nodes.join(', ')),
+                el('td', {class: 'error'}, a.error ?? '')));
+        }
+
         let pending;
-        search.addEventListener('input', () => {
+        const changed = () => {
             clearTimeout(pending);
             pending = setTimeout(() => {
-                history.replaceState(null, '', search.value ? `?q=${encodeURIComponent(search.value)}` : window.location.pathname);
+                const query = new URLSearchParams();
+                if (search.value) query.set('q', search.value);
+                if (tenant.value !== 'default') query.set('tenant', tenant.value);
+                history.replaceState(null, '', query.size ? `?${query}` : window.location.pathname);
                 refresh();
             }, 250);
-        });
+        };
+        search.addEventListener('input', changed);
+        tenant.addEventListener('change', changed);
     }
 
     function client() {

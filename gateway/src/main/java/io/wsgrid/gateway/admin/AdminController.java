@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
 import io.wsgrid.gateway.backend.Backend;
@@ -19,10 +18,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,20 +36,31 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api")
 class AdminController {
 
+    /**
+     * @param lastError       the backend's last health-check or connect error while it is current: always while the
+     *                        backend is DOWN, else only until it is {@code wsgrid.admin.error-stale-after} old; null
+     *                        otherwise, so an UP backend does not show yesterday's {@code ConnectException}.
+     * @param lastErrorMillis when that error happened (epoch millis), 0 when there is none to show.
+     */
     record BackendView(String id, String url, int weight, String state, String source, int connections, long totalSessions,
-            long failedHandshakes, String lastError) {
-        static BackendView of(Backend b) {
-            return new BackendView(b.id(), b.uri().toString(), b.weight(), b.state().name(), b.source(), b.connections(),
-                    b.totalSessions(), b.failedHandshakes(), b.lastError());
-        }
+            long failedHandshakes, String lastError, long lastErrorMillis) {
+    }
+
+    BackendView view(Backend b) {
+        boolean current = CurrentError.isCurrent(b.state(), b.lastError(), b.lastErrorMillis(), System.currentTimeMillis(), errorStaleAfterMillis);
+        return new BackendView(b.id(), b.uri().toString(), b.weight(), b.state().name(), b.source(), b.connections(),
+                b.totalSessions(), b.failedHandshakes(), current ? b.lastError() : null, current ? b.lastErrorMillis() : 0);
     }
 
     record NewBackend(String url, Integer weight) {
     }
 
-    record ClientView(String id, String user, String remoteAddress, String backend, long since, long bytesIn, long bytesOut) {
-        static ClientView of(ClientConnection c) {
-            return new ClientView(c.id(), c.user(), c.remoteAddress(), c.backend() == null ? null : c.backend().id(),
+    /** A session this gateway relays; {@code node} is the id the backend's node reported (null until it did). */
+    record ClientView(String id, String user, String remoteAddress, String backend, String node, long since, long bytesIn,
+            long bytesOut) {
+        static ClientView of(ClientConnection c, Map<String, String> nodeIds) {
+            String backend = c.backend() == null ? null : c.backend().id();
+            return new ClientView(c.id(), c.user(), c.remoteAddress(), backend, backend == null ? null : nodeIds.get(backend),
                     c.sinceMillis(), c.bytesIn(), c.bytesOut());
         }
     }
@@ -82,13 +90,16 @@ class AdminController {
     private final Balancer balancer;
     private final NodeMonitor monitor;
     private final AdminMessenger messenger;
+    private final long errorStaleAfterMillis;
 
-    AdminController(Backends backends, Clients clients, Balancer balancer, NodeMonitor monitor, AdminMessenger messenger) {
+    AdminController(Backends backends, Clients clients, Balancer balancer, NodeMonitor monitor, AdminMessenger messenger,
+            AdminProperties properties) {
         this.backends = backends;
         this.clients = clients;
         this.balancer = balancer;
         this.monitor = monitor;
         this.messenger = messenger;
+        this.errorStaleAfterMillis = properties.errorStaleAfter().toMillis();
     }
 
     @GetMapping("/overview")
@@ -123,7 +134,7 @@ class AdminController {
 
     @GetMapping("/backends")
     List<BackendView> backends() {
-        return backends.all().stream().map(BackendView::of).toList();
+        return backends.all().stream().map(this::view).toList();
     }
 
     @PostMapping("/backends")
@@ -132,12 +143,12 @@ class AdminController {
         if (body.url() == null) {
             throw new IllegalArgumentException("'url' is required, e.g. {\"url\":\"http://10.0.0.5:8081\",\"weight\":1}");
         }
-        return BackendView.of(backends.add(URI.create(body.url()), body.weight() == null ? 1 : body.weight(), "api"));
+        return view(backends.add(URI.create(body.url()), body.weight() == null ? 1 : body.weight(), "api"));
     }
 
     @PostMapping("/backends/{id}/{action}")
     BackendView act(@PathVariable String id, @PathVariable String action) {
-        return BackendView.of(switch (action) {
+        return view(switch (action) {
             case "enable" -> backends.enable(id);
             case "disable" -> backends.disable(id);
             case "drain" -> backends.drain(id);
@@ -150,7 +161,7 @@ class AdminController {
         if (change.weight() == null) {
             throw new IllegalArgumentException("'weight' is required, e.g. {\"weight\":3}");
         }
-        return BackendView.of(backends.weight(id, change.weight()));
+        return view(backends.weight(id, change.weight()));
     }
 
     @DeleteMapping("/backends/{id}")
@@ -165,10 +176,11 @@ class AdminController {
     @GetMapping("/clients")
     ClientPage clients(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "200") int limit) {
         String needle = q.toLowerCase(Locale.ROOT);
+        Map<String, String> nodeIds = monitor.nodeIds();
         List<ClientView> matching = clients.all().stream()
                 .filter(c -> needle.isEmpty() || c.id().contains(needle) || (c.user() != null && c.user().toLowerCase(Locale.ROOT).contains(needle)))
                 .sorted(Comparator.comparingLong(ClientConnection::sinceMillis).reversed())
-                .map(ClientView::of).toList();
+                .map(c -> ClientView.of(c, nodeIds)).toList();
         return new ClientPage(matching.size(), matching.subList(0, Math.min(Math.max(limit, 0), matching.size())));
     }
 
@@ -178,7 +190,7 @@ class AdminController {
         if (c == null) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no client '" + id + "'");
         }
-        return ClientView.of(c);
+        return ClientView.of(c, monitor.nodeIds());
     }
 
     @GetMapping("/strategy")
@@ -190,15 +202,5 @@ class AdminController {
     StrategyView strategy(@RequestBody StrategyChange change) {
         balancer.strategy(change.strategy() == null ? "" : change.strategy());
         return strategy();
-    }
-
-    @ExceptionHandler(NoSuchElementException.class)
-    ProblemDetail notFound(NoSuchElementException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-    }
-
-    @ExceptionHandler(IllegalArgumentException.class)
-    ProblemDetail badRequest(IllegalArgumentException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 }

@@ -65,6 +65,7 @@ class AdminPages {
 
     @GetMapping("/clients")
     String clients(Model model) {
+        model.addAttribute("tenants", tenants);
         return page(model, "clients");
     }
 

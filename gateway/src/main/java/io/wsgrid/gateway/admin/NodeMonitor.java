@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * Collects every backend's {@code /api/v1/stats} and {@code /actuator/health} each poll interval, for the nodes view
  * and the overview. Message rates are the difference of the nodes' counters between two polls, so they need no
- * Prometheus. A node that does not answer keeps its last figures, marked unreachable with the error.
+ * Prometheus. A node that does not answer keeps its last figures, marked unreachable with the error. Each poll ends
+ * with a sample for the {@link ClusterHistory}.
  */
 @Component
 class NodeMonitor extends PeriodicTask {
@@ -52,17 +53,20 @@ class NodeMonitor extends PeriodicTask {
     private final JsonMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     private final Map<String, NodeView> views = new ConcurrentHashMap<>();
+    private final ClusterHistory history;
 
-    NodeMonitor(Backends backends, JsonMapper json, AdminProperties properties) {
+    NodeMonitor(Backends backends, JsonMapper json, AdminProperties properties, ClusterHistory history) {
         super("wsgrid-node-monitor", properties.pollInterval());
         this.backends = backends;
         this.json = json;
+        this.history = history;
     }
 
     @Override
     protected void runOnce() {
         // Each poll fails on its own (request timeouts), so this wait ends within a timeout.
         pollAll().join();
+        history.record(nodes());
     }
 
     /** One view per current backend, in the backends' order. */
@@ -71,6 +75,17 @@ class NodeMonitor extends PeriodicTask {
             NodeView v = views.get(b.id());
             return v == null ? NodeView.unknown(b) : withState(v, b);
         }).toList();
+    }
+
+    /** Backend id to the node id it last reported, for the backends that answered at least once. */
+    Map<String, String> nodeIds() {
+        Map<String, String> ids = new LinkedHashMap<>();
+        views.forEach((backend, v) -> {
+            if (v.node() != null) {
+                ids.put(backend, v.node());
+            }
+        });
+        return ids;
     }
 
     private static NodeView withState(NodeView v, Backend b) {

@@ -90,7 +90,7 @@ class SecurityConfiguration {
         ServerAuthenticationEntryPoint toLogin = new RedirectServerAuthenticationEntryPoint("/login");
         return http
                 .authorizeExchange(ex -> ex
-                        .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/login", "/css/**", "/js/**").permitAll()
+                        .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/login", "/css/**", "/js/**", "/webjars/**").permitAll()
                         .anyExchange().hasRole("ADMIN"))
                 // No WWW-Authenticate challenge: browsers then never prompt for, nor cache, Basic credentials, which
                 // is what lets Basic-authenticated calls skip CSRF (see browserAction).

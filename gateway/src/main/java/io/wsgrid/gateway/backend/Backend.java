@@ -17,6 +17,7 @@ public final class Backend {
     private volatile BackendState state = BackendState.DOWN;
     private volatile long ejectedUntilMillis;
     private volatile String lastError = "";
+    private volatile long lastErrorMillis;
     private int consecutiveFailures;
     private int healthyStreak;
     private int unhealthyStreak;
@@ -80,6 +81,11 @@ public final class Backend {
         return lastError;
     }
 
+    /** When {@link #lastError} happened (epoch millis), 0 when there was none: the admin UI hides an old error. */
+    public long lastErrorMillis() {
+        return lastErrorMillis;
+    }
+
     /** Whether the backend may take a new session now. */
     public boolean accepting(long nowMillis) {
         return state == BackendState.UP && nowMillis >= ejectedUntilMillis;
@@ -105,6 +111,7 @@ public final class Backend {
         }
         else {
             lastError = error;
+            lastErrorMillis = System.currentTimeMillis();
             healthyStreak = 0;
             if (state == BackendState.UP && ++unhealthyStreak >= fall) {
                 unhealthyStreak = 0;
@@ -119,6 +126,7 @@ public final class Backend {
     synchronized void failed(long nowMillis, String error) {
         failedHandshakes.incrementAndGet();
         lastError = error;
+        lastErrorMillis = nowMillis;
         long ejection = Math.min(30_000, 1_000L << Math.min(consecutiveFailures, 5));
         consecutiveFailures++;
         ejectedUntilMillis = nowMillis + ejection;

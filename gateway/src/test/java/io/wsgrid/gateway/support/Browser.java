@@ -73,6 +73,11 @@ public final class Browser implements AutoCloseable {
         return driver.executeAsyncScript(asyncScript);
     }
 
+    /** Evaluates a synchronous script in the page ({@code return ...}) and gives its value. */
+    public Object eval(String script) {
+        return driver.executeScript(script);
+    }
+
     /** Forgets the session (and the login) without starting a new browser. */
     public void logOut() {
         driver.manage().deleteAllCookies();

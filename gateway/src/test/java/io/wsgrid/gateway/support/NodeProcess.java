@@ -46,8 +46,16 @@ public final class NodeProcess implements AutoCloseable {
         for (String id : ids) {
             nodes.add(launch(id, extraArgs));
         }
-        for (NodeProcess node : nodes) {
-            node.awaitReady();
+        try {
+            for (NodeProcess node : nodes) {
+                node.awaitReady();
+            }
+        } catch (RuntimeException | IOException e) {
+            // The caller never gets the list, so nobody else would stop these JVMs.
+            for (NodeProcess node : nodes) {
+                node.process.destroyForcibly();
+            }
+            throw e;
         }
         return nodes;
     }
@@ -93,7 +101,8 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private NodeProcess awaitReady() throws IOException {
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !process.isAlive() || ready());
+        // A generous bound: on a 2-core machine shared with other builds a node start has been seen to take 160 s.
+        await().atMost(Duration.ofSeconds(300)).ignoreExceptions().until(() -> !process.isAlive() || ready());
         if (!process.isAlive()) {
             throw new IllegalStateException("ws-node " + id + " exited: " + Files.readString(log));
         }
