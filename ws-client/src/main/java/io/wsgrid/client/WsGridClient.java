@@ -387,9 +387,6 @@ public final class WsGridClient implements AutoCloseable {
             case ServerMessage.Left l -> onEvent.accept(l);
             case ServerMessage.Presence p -> onEvent.accept(p);
             case ServerMessage.ErrorReply e -> onEvent.accept(e);
-            case ServerMessage.Resumed r -> onEvent.accept(r);
-            case ServerMessage.Refreshed r -> onEvent.accept(r);
-            case ServerMessage.Presence p -> onEvent.accept(p);
         }
     }
 
