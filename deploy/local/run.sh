@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command to a local wsgrid cluster: the gateway and three ws-nodes on the Redis bus.
 #
-#   deploy/local/run.sh            build what is missing, start, print the URLs; Ctrl-C stops everything
+#   deploy/local/run.sh            build what is missing, start, print the URLs; Ctrl-C (SIGINT) or kill (SIGTERM)
+#                                  stops everything it started
 #   deploy/local/run.sh --build    rebuild the jars first
 #
 # Uses the Redis answering on localhost:$REDIS_PORT (6379); when none does, starts an embedded redis-server taken
@@ -43,6 +44,9 @@ stop_all() {
   fi
   say "stopped"
 }
+# Ctrl-C in a terminal sends INT; kill, systemd, an IDE or a test harness send TERM. Either way the EXIT trap stops the
+# processes. (A shell started in the background by another non-interactive shell ignores INT from birth and cannot trap
+# it: stop such a run with TERM.)
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -53,7 +57,13 @@ java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.
 pick_java() {
   local candidate=${JAVA_HOME:+$JAVA_HOME/bin/}java best="" best_major=0 major
   major=$(java_major "$candidate" 2>/dev/null || true)
-  if [ "${major:-0}" -ge 21 ] 2>/dev/null; then JAVA=$candidate; return; fi
+  if [ "${major:-0}" -ge 21 ] 2>/dev/null; then
+    # An absolute path, so the commands printed below work in a shell whose PATH finds an older java first.
+    JAVA=$(command -v "$candidate")
+    [[ $JAVA == /* ]] || JAVA=$PWD/$JAVA
+    say "using $JAVA (Java $major)"
+    return
+  fi
   for home in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -x "$home/bin/javac" ] || continue
     major=$(java_major "$home/bin/java")
@@ -125,12 +135,13 @@ say "starting node1..node$i and the gateway (logs in ${WORK#"$ROOT"/})"
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness" 2>/dev/null || \
   (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /actuator/health/readiness HTTP/1.0\r\n\r\n' >&3 && IFS= read -r -t 2 line <&3 && [[ $line == *" 200 "* ]]) 2>/dev/null; }
 for port in $NODE_PORTS $ADMIN_PORT; do
-  for _ in $(seq 1 600); do
+  # Generous: four JVMs starting at once on a busy two-core laptop or CI runner can take minutes.
+  for _ in $(seq 1 1500); do
     ready "$port" && break
     for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || die "a process exited during startup; see $WORK/*.log"; done
     sleep 0.2
   done
-  ready "$port" || die "port $port did not become ready in 120 s; see $WORK/*.log"
+  ready "$port" || die "port $port did not become ready in 300 s; see $WORK/*.log"
 done
 
 cat <<READY
@@ -141,12 +152,12 @@ cat <<READY
   WebSocket     ws://localhost:$GATEWAY_PORT/ws?user_id=alice
   REST API      http://localhost:$GATEWAY_PORT/api/v1/...   (Swagger UI on a node: http://localhost:${NODE_PORTS%% *}/swagger-ui.html)
 
-  Try it:
-    java -jar ws-client/target/ws-client.jar connect --url ws://localhost:$GATEWAY_PORT/ws --user alice
+  Try it (with the Java this script found; a plain "java" may be older than 21):
+    $(printf %q "$JAVA") -jar $(printf %q "$ROOT/ws-client/target/ws-client.jar") connect --url ws://localhost:$GATEWAY_PORT/ws --user alice
     curl -X POST -H 'Content-Type: application/json' -d '{"data":{"hello":"world"}}' \\
          http://localhost:$GATEWAY_PORT/api/v1/users/alice/messages
 
-  Ctrl-C stops everything this script started.
+  Ctrl-C, or kill $$ from another terminal, stops everything this script started.
 READY
 say "ready"
 

@@ -3,7 +3,6 @@ package io.wsgrid.e2e;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.wsgrid.client.WsGridClient;
 import io.wsgrid.common.protocol.ServerMessage;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * README's run command, {@code deploy/local/run.sh}, as a new user runs it: on free ports, with no Redis on its
  * Redis port, so it starts the embedded one. A message sent through one node reaches a client on another, a queued
- * message waits for its user, and stopping the script stops every process it started.
+ * message waits for its user, the "Try it" command names the JDK the script found, and stopping the script with SIGTERM
+ * (what kill, systemd or an IDE send) runs its cleanup: every process it started stops and every port closes.
  */
 class LocalClusterIT {
 
@@ -37,7 +39,7 @@ class LocalClusterIT {
 
     @Test
     void oneCommandStartsAWorkingClusterAndStopsIt() throws Exception {
-        int[] ports = freePorts(6);
+        int[] ports = Machine.freePorts(6);
         int gateway = ports[0];
         int admin = ports[1];
         int node1 = ports[2];
@@ -60,14 +62,21 @@ class LocalClusterIT {
         });
         List<WsGridClient> clients = new ArrayList<>();
         try {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250))
-                    .failFast("the script exited: " + output, () -> !script.isAlive())
-                    .until(() -> output.contains("[wsgrid] ready"));
+            try {
+                await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofMillis(250))
+                        .failFast("the script exited", () -> !script.isAlive())
+                        .until(() -> output.contains("[wsgrid] ready"));
+            } catch (ConditionTimeoutException | TerminalFailureException e) {
+                throw new AssertionError(e.getMessage() + "; its output:\n" + String.join("\n", output), e);
+            }
             assertThat(String.join("\n", output))
                     .contains("started an embedded Redis on localhost:" + redis)
                     .contains("http://localhost:" + admin + "/", "password e2e-secret")
                     .contains("ws://localhost:" + gateway + "/ws")
-                    .contains("curl -X POST");
+                    .contains("curl -X POST")
+                    // Not a bare "java": on a machine whose default java is 17 that fails with UnsupportedClassVersionError.
+                    .contains(Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
+                            + ROOT.resolve("ws-client/target/ws-client.jar") + " connect --url ws://localhost:" + gateway + "/ws");
 
             // A message for an offline user is queued in the embedded Redis and delivered when she connects.
             assertThat(post(node1, "/api/v1/users/olga/messages", "{\"data\":\"while away\"}")).contains("\"status\":\"queued\"");
@@ -88,12 +97,16 @@ class LocalClusterIT {
                     .build(), HttpResponse.BodyHandlers.ofString()).body()).contains("127.0.0.1:" + node1, "127.0.0.1:" + node3);
         } finally {
             clients.forEach(WsGridClient::close);
-            // Ctrl-C in the terminal is SIGINT. (Process.destroy() would send SIGTERM and close our end of the output.)
-            new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
+            // SIGTERM, not SIGINT: a shell started in the background (as Maven's JVM may be, and so this script) ignores
+            // SIGINT from birth and cannot trap it. ProcessHandle.destroy() sends SIGTERM without closing our end of the
+            // output, which Process.destroy() would do before the cleanup lines arrive.
+            script.toHandle().destroy();
             assertThat(script.waitFor(60, TimeUnit.SECONDS)).as("script stopped: " + output).isTrue();
             drain.join(Duration.ofSeconds(10));
         }
-        assertThat(output).contains("[wsgrid] stopped");
+        assertThat(script.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
+        // Three nodes, the gateway and the embedded Redis.
+        assertThat(output).contains("[wsgrid] stopping 5 processes", "[wsgrid] stopped");
         for (int port : ports) {
             assertThat(listening(port)).as("port " + port + " closed after stop").isFalse();
         }
@@ -119,20 +132,6 @@ class LocalClusterIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 }

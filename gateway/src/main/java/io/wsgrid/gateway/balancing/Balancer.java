@@ -35,10 +35,13 @@ public class Balancer {
         return strategy.name();
     }
 
-    /** Switches the strategy; new sessions use it at once, live ones stay where they are. */
+    /**
+     * Switches the strategy (a name of {@link Strategies#NAMES} or an alias of {@link Strategies#ALIASES}); new sessions
+     * use it at once, live ones stay where they are.
+     */
     public void strategy(String name) {
         strategy = Strategies.create(name, hashFactor);
-        log.info("balancing strategy is now {}", name);
+        log.info("balancing strategy is now {}", strategy.name());
     }
 
     /** A backend for a new session, skipping {@code tried} ones; null when none may take it. */

@@ -2,7 +2,9 @@ package io.wsgrid.gateway.balancing;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,19 +17,41 @@ public final class Strategies {
     public static final List<String> NAMES = List.of("round-robin", "weighted-round-robin", "least-connections", "ip-hash",
             "consistent-hash", "random-two-choices");
 
+    /**
+     * The seeds' Go balancer names, accepted wherever a strategy is named so that a config or script written for
+     * the seeds keeps working. The canonical name is what the gateway reports back.
+     */
+    public static final Map<String, String> ALIASES = Map.of("round_robin", "round-robin",
+            "weighted_round_robin", "weighted-round-robin", "least_conn", "least-connections", "ip_hash", "ip-hash",
+            "consistent_hash", "consistent-hash", "random_two_choices", "random-two-choices", "p2c", "random-two-choices");
+
     private Strategies() {
     }
 
-    /** A new strategy instance by name; throws {@link IllegalArgumentException} naming the valid ones otherwise. */
+    /**
+     * The canonical name for a strategy name or alias, ignoring case and surrounding blanks; throws
+     * {@link IllegalArgumentException} naming the valid ones otherwise.
+     */
+    public static String canonical(String name) {
+        String key = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        String canonical = ALIASES.getOrDefault(key, key);
+        if (!NAMES.contains(canonical)) {
+            throw new IllegalArgumentException("unknown strategy '" + (name == null ? "" : name.strip()) + "'; use one of "
+                    + NAMES + " (the seeds' names " + new TreeSet<>(ALIASES.keySet()) + " are accepted too)");
+        }
+        return canonical;
+    }
+
+    /** A new strategy instance by name or alias; throws {@link IllegalArgumentException} naming the valid ones otherwise. */
     public static Strategy create(String name, double hashFactor) {
-        return switch (name) {
+        return switch (canonical(name)) {
             case "round-robin" -> new RoundRobin();
             case "weighted-round-robin" -> new SmoothWeighted();
             case "least-connections" -> new LeastConnections();
             case "ip-hash" -> new IpHash();
             case "consistent-hash" -> new BoundedConsistentHash(hashFactor);
             case "random-two-choices" -> new RandomTwoChoices();
-            default -> throw new IllegalArgumentException("unknown strategy '" + name + "'; use one of " + NAMES);
+            default -> throw new IllegalStateException("NAMES lists a strategy create() does not build: " + name);
         };
     }
 

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BalancerTests {
 
@@ -43,5 +44,26 @@ class BalancerTests {
             assertThat(balancer.pickForApi(Set.of(first))).isNotEqualTo(first);
             assertThat(balancer.pick(new Strategy.Request("1.2.3.4", "u"), Set.of(first))).isNotEqualTo(first);
         }
+    }
+
+    @Test
+    void configMayNameTheStrategyAsTheSeedsDid() {
+        assertThat(balancer("least_conn").strategy()).isEqualTo("least-connections");
+    }
+
+    @Test
+    void theAdminSwitchTakesAliasesAndKeepsTheStrategyOnAnUnknownName() {
+        Balancer balancer = balancer("round-robin");
+        balancer.strategy("p2c");
+        assertThat(balancer.strategy()).isEqualTo("random-two-choices");
+        assertThatThrownBy(() -> balancer.strategy("fastest")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown strategy 'fastest'");
+        assertThat(balancer.strategy()).isEqualTo("random-two-choices");
+    }
+
+    @Test
+    void anUnknownStrategyInConfigFailsConstructionWithTheValidNames() {
+        assertThatThrownBy(() -> balancer("fastest")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("use one of [round-robin");
     }
 }

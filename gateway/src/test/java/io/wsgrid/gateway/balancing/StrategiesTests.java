@@ -7,6 +7,9 @@ import java.util.Map;
 
 import io.wsgrid.gateway.backend.Backend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,7 +70,44 @@ class StrategiesTests {
 
     @Test
     void unknownStrategiesAreNamed() {
-        assertThatThrownBy(() -> Strategies.create("fastest", 1.25)).hasMessageContaining("unknown strategy 'fastest'")
-                .hasMessageContaining("least-connections");
+        assertThatThrownBy(() -> Strategies.create("fastest", 1.25)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown strategy 'fastest'")
+                .hasMessageContaining("least-connections")
+                .hasMessageContaining("least_conn");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"round_robin, round-robin", "weighted_round_robin, weighted-round-robin", "least_conn, least-connections",
+            "ip_hash, ip-hash", "consistent_hash, consistent-hash", "random_two_choices, random-two-choices",
+            "p2c, random-two-choices"})
+    void theSeedsGoBalancerNamesAreAliases(String alias, String canonical) {
+        assertThat(Strategies.canonical(alias)).isEqualTo(canonical);
+        assertThat(Strategies.create(alias, 1.25).name()).isEqualTo(canonical);
+    }
+
+    @Test
+    void everyCanonicalNameBuildsItsOwnStrategy() {
+        for (String name : Strategies.NAMES) {
+            assertThat(Strategies.create(name, 1.25).name()).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void namesIgnoreCaseAndSurroundingBlanks() {
+        assertThat(Strategies.canonical(" Least_Conn ")).isEqualTo("least-connections");
+        assertThat(Strategies.canonical("ROUND-ROBIN")).isEqualTo("round-robin");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  ", "least-conn", "round robin", "leastconn"})
+    void nearMissesAreRefusedWithTheValidNames(String name) {
+        assertThatThrownBy(() -> Strategies.canonical(name)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown strategy '" + name.strip() + "'; use one of [round-robin,");
+    }
+
+    @Test
+    void aMissingNameIsRefusedClearly() {
+        assertThatThrownBy(() -> Strategies.create(null, 1.25)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown strategy ''");
     }
 }
