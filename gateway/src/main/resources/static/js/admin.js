@@ -125,7 +125,7 @@
             if (!strategyTouched) strategy.value = current.strategy;
             // Typing a weight must survive the refresh: leave the table alone while one of its inputs has focus.
             if (document.activeElement?.closest('#backends')?.matches('input')) return;
-            rows('backends', list, 9, b => {
+            rows('backends', list, 10, b => {
                 const weight = el('input', {type: 'number', min: 1, max: 1000, value: b.weight, 'aria-label': `weight of ${b.id}`});
                 const path = `/api/backends/${encodeURIComponent(b.id)}`;
                 return el('tr', {dataset: {backend: b.id, state: b.state}},
@@ -133,6 +133,8 @@
                     el('td', {}, b.source), el('td', {class: 'state'}, badge(b.state)),
                     el('td', {class: 'num connections'}, b.connections.toLocaleString('en-US')),
                     num(b.totalSessions), num(b.failedHandshakes),
+                    el('td', {class: 'circuit'}, badge(b.circuit), el('div', {class: 'hint'}, b.consecutiveFailures
+                        ? `${b.consecutiveFailures} failures${b.nextRetry ? `, retry ${new Date(b.nextRetry).toLocaleTimeString()}` : ''}` : '')),
                     el('td', {}, el('div', {class: 'weight'}, weight,
                         act('Set', () => api('PUT', `${path}/weight`, {weight: Number(weight.value)})))),
                     el('td', {class: 'error'}, b.lastError || ''),

@@ -39,11 +39,21 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api")
 class AdminController {
 
+    /**
+     * One backend. {@code circuit} is its passive ejection: {@code OPEN} while ejected after connect or handshake
+     * failures (no new sessions until {@code nextRetry}, epoch ms), {@code HALF_OPEN} once that time passed but no
+     * handshake has succeeded since (the next failure ejects it for twice as long), {@code CLOSED} otherwise;
+     * {@code consecutiveFailures} is what the next ejection time grows from.
+     */
     record BackendView(String id, String url, int weight, String state, String source, int connections, long totalSessions,
-            long failedHandshakes, String lastError) {
+            long failedHandshakes, String lastError, String circuit, int consecutiveFailures, Long nextRetry) {
         static BackendView of(Backend b) {
+            long now = System.currentTimeMillis();
+            boolean open = b.ejectedUntilMillis() > now;
+            String circuit = open ? "OPEN" : b.consecutiveFailures() > 0 ? "HALF_OPEN" : "CLOSED";
             return new BackendView(b.id(), b.uri().toString(), b.weight(), b.state().name(), b.source(), b.connections(),
-                    b.totalSessions(), b.failedHandshakes(), b.lastError());
+                    b.totalSessions(), b.failedHandshakes(), b.lastError(), circuit, b.consecutiveFailures(),
+                    open ? b.ejectedUntilMillis() : null);
         }
     }
 

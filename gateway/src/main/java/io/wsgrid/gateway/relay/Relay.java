@@ -80,8 +80,10 @@ final class Relay {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             shared.clients().remove(c);
+            shared.clients().release();
             shared.backends().closed(c.backend);
             c.backendChannel.close();
+            AccessLog.session(c);
         }
 
         @Override
@@ -109,6 +111,9 @@ final class Relay {
                 return;
             }
             frames.scan(buf);
+            if (c.closeCode == 0 && frames.sawClose()) {
+                c.closeCode = frames.closeCode();
+            }
             c.bytesOut.add(n);
             c.lastActivityNanos = System.nanoTime();
             shared.metrics().bytesToClients.add(n);
@@ -155,6 +160,7 @@ final class Relay {
                 return;
             }
             if (!frames.sawClose() && frames.atBoundary()) {
+                c.closeCode = code;
                 c.client.writeAndFlush(WsFrames.close(c.client.alloc(), code, reason)).addListener(ChannelFutureListener.CLOSE);
             }
             else {

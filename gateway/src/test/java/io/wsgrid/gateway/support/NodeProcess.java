@@ -46,8 +46,17 @@ public final class NodeProcess implements AutoCloseable {
         for (String id : ids) {
             nodes.add(launch(id, extraArgs));
         }
-        for (NodeProcess node : nodes) {
-            node.awaitReady();
+        try {
+            for (NodeProcess node : nodes) {
+                node.awaitReady();
+            }
+        }
+        catch (RuntimeException | IOException e) {
+            // The caller never gets the list, so it cannot stop them: no process may outlive a failed start.
+            for (NodeProcess node : nodes) {
+                node.process.destroyForcibly();
+            }
+            throw e;
         }
         return nodes;
     }
@@ -93,7 +102,8 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private NodeProcess awaitReady() throws IOException {
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !process.isAlive() || ready());
+        // A JVM start takes seconds alone, but minutes on a CI machine shared by parallel builds.
+        await().atMost(Duration.ofSeconds(240)).ignoreExceptions().until(() -> !process.isAlive() || ready());
         if (!process.isAlive()) {
             throw new IllegalStateException("ws-node " + id + " exited: " + Files.readString(log));
         }
