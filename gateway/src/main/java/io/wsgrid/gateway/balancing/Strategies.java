@@ -20,7 +20,8 @@ public final class Strategies {
 
     /** A new strategy instance by name; throws {@link IllegalArgumentException} naming the valid ones otherwise. */
     public static Strategy create(String name, double hashFactor) {
-        return switch (name) {
+        // The contract accepts round_robin style names too (and any case), as configuration files often spell them.
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-')) {
             case "round-robin" -> new RoundRobin();
             case "weighted-round-robin" -> new SmoothWeighted();
             case "least-connections" -> new LeastConnections();
