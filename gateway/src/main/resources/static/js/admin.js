@@ -104,6 +104,8 @@
             rows('node-summary', nodes, 6, n => el('tr', {dataset: {backend: n.backend}},
                 el('td', {}, n.backend), el('td', {}, n.node ?? '–'), el('td', {}, badge(n.state)),
                 el('td', {}, badge(n.health)), num(n.sessions), rate(n.messagesPerSecond)));
+            rows('gateway-summary', o.gateways, 3, g => el('tr', {dataset: {gateway: g.id}},
+                el('td', {}, el('strong', {}, g.id)), el('td', {}, el('a', {href: g.adminUrl}, g.adminUrl)), num(g.connections)));
         });
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
+import io.wsgrid.gateway.GatewayProperties;
 import io.wsgrid.gateway.backend.Backend;
 import io.wsgrid.gateway.backend.BackendState;
 import io.wsgrid.gateway.backend.Backends;
@@ -15,6 +16,8 @@ import io.wsgrid.gateway.balancing.Balancer;
 import io.wsgrid.gateway.balancing.Strategies;
 import io.wsgrid.gateway.relay.ClientConnection;
 import io.wsgrid.gateway.relay.Clients;
+import io.wsgrid.gateway.replicas.ReplicaView;
+import io.wsgrid.gateway.replicas.SharedControl;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -34,7 +37,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** The admin API on the admin port: overview, backends, nodes, clients, strategy, sending. The admin UI uses the same calls. */
+/**
+ * The admin API on the admin port: overview, backends, nodes, clients, strategy, gateway replicas, sending. The admin
+ * UI uses the same calls. Changes go through {@link SharedControl}, so with a shared state they hold on every replica.
+ */
 @RestController
 @RequestMapping("/api")
 class AdminController {
@@ -84,7 +90,14 @@ class AdminController {
      * counts twice; {@code sessions} is what the nodes hold (the gateway's own relayed count is {@code gatewaySessions}).
      */
     record Overview(String strategy, int nodes, int nodesReachable, Map<String, Long> backends, int gatewaySessions,
-            int sessions, int users, double messagesPerSecond, double deliveriesPerSecond) {
+            int sessions, int users, double messagesPerSecond, double deliveriesPerSecond, List<ReplicaView> gateways) {
+    }
+
+    /**
+     * The gateway replicas sharing this one's admin state ({@code wsgrid.gateway.shared-state=redis}), this one
+     * first; {@code sessions} adds up their relayed sessions; {@code error} says why the shared state is unreachable.
+     */
+    record Gateways(String self, String sharedState, int sessions, List<ReplicaView> gateways, String error) {
     }
 
     private final Backends backends;
@@ -92,8 +105,13 @@ class AdminController {
     private final Balancer balancer;
     private final NodeMonitor monitor;
     private final AdminMessenger messenger;
+    private final SharedControl control;
+    private final String sharedState;
 
-    AdminController(Backends backends, Clients clients, Balancer balancer, NodeMonitor monitor, AdminMessenger messenger) {
+    AdminController(Backends backends, Clients clients, Balancer balancer, NodeMonitor monitor, AdminMessenger messenger,
+            SharedControl control, GatewayProperties properties) {
+        this.control = control;
+        this.sharedState = properties.sharedState().name().toLowerCase(Locale.ROOT);
         this.backends = backends;
         this.clients = clients;
         this.balancer = balancer;
@@ -114,7 +132,14 @@ class AdminController {
                 reachable.stream().mapToInt(NodeMonitor.NodeView::sessions).sum(),
                 reachable.stream().mapToInt(NodeMonitor.NodeView::users).sum(),
                 reachable.stream().mapToDouble(NodeMonitor.NodeView::messagesPerSecond).sum(),
-                reachable.stream().mapToDouble(NodeMonitor.NodeView::deliveriesPerSecond).sum());
+                reachable.stream().mapToDouble(NodeMonitor.NodeView::deliveriesPerSecond).sum(), control.replicas());
+    }
+
+    @GetMapping("/gateways")
+    Gateways gateways() {
+        List<ReplicaView> replicas = control.replicas();
+        return new Gateways(control.id(), sharedState, replicas.stream().mapToInt(ReplicaView::connections).sum(), replicas,
+                control.lastError());
     }
 
     /** Every backend's last stats and health, as collected by the gateway each poll interval. */
@@ -142,15 +167,15 @@ class AdminController {
         if (body.url() == null) {
             throw new IllegalArgumentException("'url' is required, e.g. {\"url\":\"http://10.0.0.5:8081\",\"weight\":1}");
         }
-        return BackendView.of(backends.add(URI.create(body.url()), body.weight() == null ? 1 : body.weight(), "api"));
+        return BackendView.of(control.add(URI.create(body.url()), body.weight() == null ? 1 : body.weight()));
     }
 
     @PostMapping("/backends/{id}/{action}")
     BackendView act(@PathVariable String id, @PathVariable String action) {
         return BackendView.of(switch (action) {
-            case "enable" -> backends.enable(id);
-            case "disable" -> backends.disable(id);
-            case "drain" -> backends.drain(id);
+            case "enable" -> control.enable(id);
+            case "disable" -> control.disable(id);
+            case "drain" -> control.drain(id);
             default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown action '" + action + "'; use enable, disable or drain");
         });
     }
@@ -160,13 +185,13 @@ class AdminController {
         if (change.weight() == null) {
             throw new IllegalArgumentException("'weight' is required, e.g. {\"weight\":3}");
         }
-        return BackendView.of(backends.weight(id, change.weight()));
+        return BackendView.of(control.weight(id, change.weight()));
     }
 
     @DeleteMapping("/backends/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void remove(@PathVariable String id) {
-        if (!backends.remove(id)) {
+        if (!control.remove(id)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no backend '" + id + "'");
         }
     }
@@ -198,7 +223,7 @@ class AdminController {
 
     @PutMapping("/strategy")
     StrategyView strategy(@RequestBody StrategyChange change) {
-        balancer.strategy(change.strategy() == null ? "" : change.strategy());
+        control.strategy(change.strategy() == null ? "" : change.strategy());
         return strategy();
     }
 
