@@ -80,8 +80,8 @@ public record GatewayProperties(
     }
 
     /**
-     * @param id        this replica's name among the gateways (empty: the host name, which is the pod name on
-     *                  Kubernetes).
+     * @param id        this replica's name among the gateways (empty: the host name and the admin port; the
+     *                  Kubernetes base sets the pod name).
      * @param adminUrl  where the other replicas' operators reach this replica's admin port (empty:
      *                  {@code http://<host address>:<server.port>}).
      * @param heartbeat how often this replica publishes its connection counts and checks the shared state; a

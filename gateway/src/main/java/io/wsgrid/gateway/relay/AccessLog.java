@@ -21,23 +21,26 @@ final class AccessLog {
     }
 
     /**
-     * A relayed session ended. {@code close} is the close code the client was sent (by the node or injected by the
-     * gateway), 1006 when none was: the connection just ended.
+     * A relayed session ended. {@code close} is the close code the client was sent (by the node, or injected by the
+     * gateway), {@code -} when none was: the client closed before the node's close answer passed, or the connection
+     * dropped (only the node-to-client direction is followed for frames). {@code ended_by} is the side that went
+     * first: {@code client}, {@code backend} or {@code gateway} (drain, idle timeout, shutdown).
      */
     static void session(ClientConnection c) {
         if (!log.isInfoEnabled()) {
             return;
         }
-        int close = c.closeCode == 0 ? 1006 : c.closeCode;
-        log.info("ws client={} user={} backend={} duration_ms={} bytes_in={} bytes_out={} close={} session={}", c.remoteAddress(),
-                value(c.user()), c.backend() == null ? "-" : c.backend().id(), System.currentTimeMillis() - c.sinceMillis(),
-                c.bytesIn(), c.bytesOut(), close, c.id());
+        log.info("ws client={} user={} backend={} duration_ms={} bytes_in={} bytes_out={} close={} ended_by={} session={}",
+                c.remoteAddress(), value(c.user()), c.backend() == null ? "-" : c.backend().id(),
+                System.currentTimeMillis() - c.sinceMillis(), c.bytesIn(), c.bytesOut(), c.closeCode == 0 ? "-" : c.closeCode,
+                c.endedBy == null ? "-" : c.endedBy, c.id());
     }
 
     /** An upgrade the gateway accepted and closed at once (a connection cap): no backend, no bytes. */
     static void rejected(String clientIp, String user, int close) {
         if (log.isInfoEnabled()) {
-            log.info("ws client={} user={} backend=- duration_ms=0 bytes_in=0 bytes_out=0 close={}", clientIp, value(user), close);
+            log.info("ws client={} user={} backend=- duration_ms=0 bytes_in=0 bytes_out=0 close={} ended_by=gateway", clientIp,
+                    value(user), close);
         }
     }
 

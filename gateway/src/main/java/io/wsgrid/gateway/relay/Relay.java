@@ -79,6 +79,9 @@ final class Relay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (c.endedBy == null) {
+                c.endedBy = "client";
+            }
             shared.clients().remove(c);
             shared.clients().release();
             shared.backends().closed(c.backend);
@@ -150,6 +153,9 @@ final class Relay {
         /** Injects the 1012 close now if no frame is half-sent; otherwise the next read batch checks again. */
         void closeIfAtBoundary() {
             if (frames.atBoundary()) {
+                if (c.endedBy == null) {
+                    c.endedBy = "gateway";
+                }
                 closeClient(CloseCode.SERVICE_RESTART.code(), "service restart");
             }
         }
@@ -170,6 +176,9 @@ final class Relay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (c.endedBy == null) {
+                c.endedBy = "backend";
+            }
             // The backend went away: unless it said goodbye itself, tell the client to reconnect now.
             closeClient(CloseCode.SERVICE_RESTART.code(), "backend gone");
         }

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.wsgrid.gateway.support.AccessLogLines;
 import io.wsgrid.gateway.support.Http;
 import io.wsgrid.gateway.support.SilentBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -68,8 +69,9 @@ class ApiForwardingIT {
 
     @Test
     void anIdempotentCallIsTriedOnceMoreElsewhereThenAnswered504() throws Exception {
+        AccessLogLines log = new AccessLogLines();
         long start = System.nanoTime();
-        HttpResponse<String> answer = call("GET", "/api/v1/users/idempotent");
+        HttpResponse<String> answer = call("GET", "/api/v1/users/idempotent?secret=1");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(answer.statusCode()).isEqualTo(504);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -78,6 +80,10 @@ class ApiForwardingIT {
         assertThat(FIRST.requests("GET /api/v1/users/idempotent") + SECOND.requests("GET /api/v1/users/idempotent")).isEqualTo(2);
         // Two response timeouts of 1 s; the upper bound leaves room for a loaded CI machine.
         assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(8));
+        // One access-log line for the call, without its query string.
+        log.close();
+        assertThat(log.lines()).singleElement().asString().startsWith("api client=127.0.0.1 method=GET path=/api/v1/users/idempotent status=504 ")
+                .containsPattern(" time_ms=\\d+$").doesNotContain("secret");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import io.wsgrid.gateway.support.AccessLogLines;
 import io.wsgrid.gateway.support.Client;
 import io.wsgrid.gateway.support.Http;
 import io.wsgrid.gateway.support.NodeProcess;
@@ -84,7 +85,7 @@ class ConnectionCapsIT {
     @Test
     void pastTheGatewayCapAndPastEveryBackendsCapUpgradesAreClosedWith1013() throws Exception {
         List<Client> clients = new ArrayList<>();
-        try {
+        try (AccessLogLines log = new AccessLogLines()) {
             for (int i = 0; i < 3; i++) {
                 clients.add(new Client(relay.port(), "u" + i, false));
             }
@@ -98,6 +99,11 @@ class ConnectionCapsIT {
             NodeProcess other = node(alone.node());
             alone.close();
             await().atMost(Duration.ofSeconds(5)).until(() -> Http.admin(adminPort, "GET", "/api/clients", null).body().startsWith("{\"total\":2"));
+            // One access-log line per session when it ends; the client closed it (the node's 1000 answer may not pass first).
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log.lines()).anySatisfy(line -> assertThat(line)
+                    .startsWith("ws client=127.0.0.1 ").contains(" backend=" + other.backendId() + " ")
+                    .containsPattern(" bytes_in=[1-9]\\d* bytes_out=[1-9]\\d* close=(1000|-) ended_by=client ")));
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).contains("user=over-total backend=- ").contains("close=1013"));
             Http.admin(adminPort, "POST", "/api/backends/" + other.backendId() + "/disable", null);
 
             // Below the gateway cap now, but the only node taking sessions is at its own cap: 1013 again.
