@@ -141,6 +141,8 @@
             rows('node-summary', nodes, 6, n => el('tr', {dataset: {backend: n.backend}},
                 el('td', {}, n.backend), el('td', {}, n.node ?? '–'), el('td', {}, badge(n.state)),
                 el('td', {}, badge(n.health)), num(n.sessions), rate(n.messagesPerSecond)));
+            rows('gateway-summary', o.gateways, 3, g => el('tr', {dataset: {gateway: g.id}},
+                el('td', {}, el('strong', {}, g.id)), el('td', {}, el('a', {href: g.adminUrl}, g.adminUrl)), num(g.connections)));
 
             const minutes = h.capacity * h.intervalMillis / 60000;
             set('history-window', minutes >= 1 ? `${Math.round(minutes)} min` : `${Math.round(minutes * 60)} s`);
@@ -176,7 +178,7 @@
             if (!strategyTouched) strategy.value = current.strategy;
             // Typing a weight must survive the refresh: leave the table alone while one of its inputs has focus.
             if (document.activeElement?.closest('#backends')?.matches('input')) return;
-            rows('backends', list, 9, b => {
+            rows('backends', list, 10, b => {
                 const weight = el('input', {type: 'number', min: 1, max: 1000, value: b.weight, 'aria-label': `weight of ${b.id}`});
                 const path = `/api/backends/${encodeURIComponent(b.id)}`;
                 return el('tr', {dataset: {backend: b.id, state: b.state}},
@@ -184,6 +186,8 @@
                     el('td', {}, b.source), el('td', {class: 'state'}, badge(b.state)),
                     el('td', {class: 'num connections'}, b.connections.toLocaleString('en-US')),
                     num(b.totalSessions), num(b.failedHandshakes),
+                    el('td', {class: 'circuit'}, badge(b.circuit), el('div', {class: 'hint'}, b.consecutiveFailures
+                        ? `${b.consecutiveFailures} failures${b.nextRetry ? `, retry ${new Date(b.nextRetry).toLocaleTimeString()}` : ''}` : '')),
                     el('td', {}, el('div', {class: 'weight'}, weight,
                         act('Set', () => api('PUT', `${path}/weight`, {weight: Number(weight.value)})))),
                     // The API leaves out an error that is no longer current; one that is comes with its time.

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -24,13 +25,22 @@ import org.springframework.validation.annotation.Validated;
  * @param handshakeTimeout   a client must complete its upgrade request, and a node answer it, within this time.
  * @param idleTimeout        a relayed session with no traffic either way for this long is closed; keep it above the
  *                           nodes' ping interval.
- * @param maxConnections     relayed sessions over all nodes; beyond it upgrades get 503.
- * @param maxConnectionsPerBackend relayed sessions per node; a full node is skipped, all full gives 503.
+ * @param maxConnections     relayed sessions over all nodes (upgrades in progress count); past it an upgrade is
+ *                           accepted and closed at once with 1013 (try again later).
+ * @param maxConnectionsPerBackend relayed sessions per node (upgrades in progress count); a full node is skipped, and
+ *                           when every node that is up is full the upgrade is accepted and closed with 1013.
  * @param connectRatePerIp   new connections per second one client IP may open (token bucket); beyond it 429.
  * @param connectBurstPerIp  bucket size of the per-IP limit.
  * @param drainRate          sessions per second closed with 1012 when a node is drained.
  * @param dns                discovery of nodes through DNS (a Kubernetes headless service).
  * @param health             active health checks.
+ * @param api                forwarding of {@code /api/v1/**} calls.
+ * @param sharedState        {@code none}: each replica keeps its own admin changes; {@code redis}: backend states,
+ *                           weights, added or removed backends and the strategy are stored in Redis (Spring Boot's
+ *                           {@code spring.data.redis.*} connection) and applied on every replica within 2 s.
+ * @param sharedStatePrefix  prefix of the Redis keys and channel of the shared state; replicas that share it agree,
+ *                           other prefixes on the same Redis never see them.
+ * @param replica            how this replica names itself to the others.
  */
 @Validated
 @ConfigurationProperties("wsgrid.gateway")
@@ -47,7 +57,41 @@ public record GatewayProperties(
         @DefaultValue("100") @Min(1) int connectBurstPerIp,
         @DefaultValue("200") @Min(1) int drainRate,
         @DefaultValue @Valid Dns dns,
-        @DefaultValue @Valid Health health) {
+        @DefaultValue @Valid Health health,
+        @DefaultValue @Valid Api api,
+        @DefaultValue("none") @NotNull SharedStateMode sharedState,
+        @DefaultValue("wsgrid") @NotBlank String sharedStatePrefix,
+        @DefaultValue @Valid Replica replica) {
+
+    /** Where admin changes live: only in this replica, or in Redis for all replicas. */
+    public enum SharedStateMode {
+        NONE, REDIS
+    }
+
+    /**
+     * @param connectTimeout  a node that does not accept the connection within this time is ejected and the call
+     *                        goes to the next node.
+     * @param responseTimeout a node that does not answer within this time gets the call retried once on another node
+     *                        when it is idempotent (GET, HEAD, PUT, DELETE); otherwise the client gets 504.
+     */
+    public record Api(
+            @DefaultValue("2s") @NotNull Duration connectTimeout,
+            @DefaultValue("10s") @NotNull Duration responseTimeout) {
+    }
+
+    /**
+     * @param id        this replica's name among the gateways (empty: the host name and the admin port; the
+     *                  Kubernetes base sets the pod name).
+     * @param adminUrl  where the other replicas' operators reach this replica's admin port (empty:
+     *                  {@code http://<host address>:<server.port>}).
+     * @param heartbeat how often this replica publishes its connection counts and checks the shared state; a
+     *                  replica silent for three heartbeats is dropped from the list.
+     */
+    public record Replica(
+            @DefaultValue("") String id,
+            @DefaultValue("") String adminUrl,
+            @DefaultValue("1s") @NotNull Duration heartbeat) {
+    }
 
     /**
      * @param name     DNS name whose A/AAAA records are the nodes (empty: off).

@@ -22,7 +22,7 @@ public abstract class PeriodicTask implements SmartLifecycle {
 
     private final String threadName;
     private final Duration interval;
-    private ScheduledExecutorService timer;
+    private volatile ScheduledExecutorService timer;
 
     protected PeriodicTask(String threadName, Duration interval) {
         this.threadName = threadName;
@@ -46,9 +46,26 @@ public abstract class PeriodicTask implements SmartLifecycle {
         timer.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code work} on this task's thread soon, so it never overlaps a run; dropped when not running. */
+    protected void runSoon(Runnable work) {
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            try {
+                t.execute(() -> runSafely(work));
+            }
+            catch (java.util.concurrent.RejectedExecutionException e) {
+                // Stopping: nothing more to do.
+            }
+        }
+    }
+
     private void runSafely() {
+        runSafely(this::runOnce);
+    }
+
+    private void runSafely(Runnable work) {
         try {
-            runOnce();
+            work.run();
         }
         catch (RuntimeException e) {
             log.warn("{} failed; next run in {}", threadName, interval, e);

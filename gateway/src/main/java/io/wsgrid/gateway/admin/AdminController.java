@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.wsgrid.gateway.GatewayProperties;
 import io.wsgrid.gateway.backend.Backend;
 import io.wsgrid.gateway.backend.BackendState;
 import io.wsgrid.gateway.backend.Backends;
@@ -14,6 +15,8 @@ import io.wsgrid.gateway.balancing.Balancer;
 import io.wsgrid.gateway.balancing.Strategies;
 import io.wsgrid.gateway.relay.ClientConnection;
 import io.wsgrid.gateway.relay.Clients;
+import io.wsgrid.gateway.replicas.ReplicaView;
+import io.wsgrid.gateway.replicas.SharedControl;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -31,7 +34,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** The admin API on the admin port: overview, backends, nodes, clients, strategy, sending. The admin UI uses the same calls. */
+/**
+ * The admin API on the admin port: overview, backends, nodes, clients, strategy, gateway replicas, sending. The admin
+ * UI uses the same calls. Changes go through {@link SharedControl}, so with a shared state they hold on every replica.
+ */
 @RestController
 @RequestMapping("/api")
 class AdminController {
@@ -41,15 +47,27 @@ class AdminController {
      *                        backend is DOWN, else only until it is {@code wsgrid.admin.error-stale-after} old; null
      *                        otherwise, so an UP backend does not show yesterday's {@code ConnectException}.
      * @param lastErrorMillis when that error happened (epoch millis), 0 when there is none to show.
+     * @param circuit         its passive ejection: {@code OPEN} while ejected after connect or handshake failures (no new
+     *                        sessions until {@code nextRetry}, epoch ms), {@code HALF_OPEN} once that time passed but no
+     *                        handshake has succeeded since (the next failure ejects it for twice as long), {@code CLOSED}
+     *                        otherwise; {@code consecutiveFailures} is what the next ejection time grows from.
      */
     record BackendView(String id, String url, int weight, String state, String source, int connections, long totalSessions,
-            long failedHandshakes, String lastError, long lastErrorMillis) {
+            long failedHandshakes, String lastError, long lastErrorMillis, String circuit, int consecutiveFailures, Long nextRetry) {
+
+        static BackendView of(Backend b, long errorStaleAfterMillis) {
+            long now = System.currentTimeMillis();
+            boolean current = CurrentError.isCurrent(b.state(), b.lastError(), b.lastErrorMillis(), now, errorStaleAfterMillis);
+            boolean open = b.ejectedUntilMillis() > now;
+            String circuit = open ? "OPEN" : b.consecutiveFailures() > 0 ? "HALF_OPEN" : "CLOSED";
+            return new BackendView(b.id(), b.uri().toString(), b.weight(), b.state().name(), b.source(), b.connections(),
+                    b.totalSessions(), b.failedHandshakes(), current ? b.lastError() : null, current ? b.lastErrorMillis() : 0,
+                    circuit, b.consecutiveFailures(), open ? b.ejectedUntilMillis() : null);
+        }
     }
 
     BackendView view(Backend b) {
-        boolean current = CurrentError.isCurrent(b.state(), b.lastError(), b.lastErrorMillis(), System.currentTimeMillis(), errorStaleAfterMillis);
-        return new BackendView(b.id(), b.uri().toString(), b.weight(), b.state().name(), b.source(), b.connections(),
-                b.totalSessions(), b.failedHandshakes(), current ? b.lastError() : null, current ? b.lastErrorMillis() : 0);
+        return BackendView.of(b, errorStaleAfterMillis);
     }
 
     record NewBackend(String url, Integer weight) {
@@ -82,7 +100,14 @@ class AdminController {
      * counts twice; {@code sessions} is what the nodes hold (the gateway's own relayed count is {@code gatewaySessions}).
      */
     record Overview(String strategy, int nodes, int nodesReachable, Map<String, Long> backends, int gatewaySessions,
-            int sessions, int users, double messagesPerSecond, double deliveriesPerSecond) {
+            int sessions, int users, double messagesPerSecond, double deliveriesPerSecond, List<ReplicaView> gateways) {
+    }
+
+    /**
+     * The gateway replicas sharing this one's admin state ({@code wsgrid.gateway.shared-state=redis}), this one
+     * first; {@code sessions} adds up their relayed sessions; {@code error} says why the shared state is unreachable.
+     */
+    record Gateways(String self, String sharedState, int sessions, List<ReplicaView> gateways, String error) {
     }
 
     private final Backends backends;
@@ -91,9 +116,13 @@ class AdminController {
     private final NodeMonitor monitor;
     private final AdminMessenger messenger;
     private final long errorStaleAfterMillis;
+    private final SharedControl control;
+    private final String sharedState;
 
     AdminController(Backends backends, Clients clients, Balancer balancer, NodeMonitor monitor, AdminMessenger messenger,
-            AdminProperties properties) {
+            AdminProperties properties, SharedControl control, GatewayProperties gateway) {
+        this.control = control;
+        this.sharedState = gateway.sharedState().name().toLowerCase(Locale.ROOT);
         this.backends = backends;
         this.clients = clients;
         this.balancer = balancer;
@@ -115,7 +144,14 @@ class AdminController {
                 reachable.stream().mapToInt(NodeMonitor.NodeView::sessions).sum(),
                 reachable.stream().mapToInt(NodeMonitor.NodeView::users).sum(),
                 reachable.stream().mapToDouble(NodeMonitor.NodeView::messagesPerSecond).sum(),
-                reachable.stream().mapToDouble(NodeMonitor.NodeView::deliveriesPerSecond).sum());
+                reachable.stream().mapToDouble(NodeMonitor.NodeView::deliveriesPerSecond).sum(), control.replicas());
+    }
+
+    @GetMapping("/gateways")
+    Gateways gateways() {
+        List<ReplicaView> replicas = control.replicas();
+        return new Gateways(control.id(), sharedState, replicas.stream().mapToInt(ReplicaView::connections).sum(), replicas,
+                control.lastError());
     }
 
     /** Every backend's last stats and health, as collected by the gateway each poll interval. */
@@ -143,15 +179,15 @@ class AdminController {
         if (body.url() == null) {
             throw new IllegalArgumentException("'url' is required, e.g. {\"url\":\"http://10.0.0.5:8081\",\"weight\":1}");
         }
-        return view(backends.add(URI.create(body.url()), body.weight() == null ? 1 : body.weight(), "api"));
+        return view(control.add(URI.create(body.url()), body.weight() == null ? 1 : body.weight()));
     }
 
     @PostMapping("/backends/{id}/{action}")
     BackendView act(@PathVariable String id, @PathVariable String action) {
         return view(switch (action) {
-            case "enable" -> backends.enable(id);
-            case "disable" -> backends.disable(id);
-            case "drain" -> backends.drain(id);
+            case "enable" -> control.enable(id);
+            case "disable" -> control.disable(id);
+            case "drain" -> control.drain(id);
             default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown action '" + action + "'; use enable, disable or drain");
         });
     }
@@ -161,13 +197,13 @@ class AdminController {
         if (change.weight() == null) {
             throw new IllegalArgumentException("'weight' is required, e.g. {\"weight\":3}");
         }
-        return view(backends.weight(id, change.weight()));
+        return view(control.weight(id, change.weight()));
     }
 
     @DeleteMapping("/backends/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void remove(@PathVariable String id) {
-        if (!backends.remove(id)) {
+        if (!control.remove(id)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no backend '" + id + "'");
         }
     }
@@ -200,7 +236,7 @@ class AdminController {
 
     @PutMapping("/strategy")
     StrategyView strategy(@RequestBody StrategyChange change) {
-        balancer.strategy(change.strategy() == null ? "" : change.strategy());
+        control.strategy(change.strategy() == null ? "" : change.strategy());
         return strategy();
     }
 }

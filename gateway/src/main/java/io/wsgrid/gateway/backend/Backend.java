@@ -18,7 +18,7 @@ public final class Backend {
     private volatile long ejectedUntilMillis;
     private volatile String lastError = "";
     private volatile long lastErrorMillis;
-    private int consecutiveFailures;
+    private volatile int consecutiveFailures;
     private int healthyStreak;
     private int unhealthyStreak;
     final AtomicInteger connections = new AtomicInteger();
@@ -65,8 +65,22 @@ public final class Backend {
         return state;
     }
 
+    /** Relayed sessions plus upgrades in progress that reserved a place here. */
     public int connections() {
         return connections.get();
+    }
+
+    /** Takes a place for a new session unless {@code max} are taken; a hard cap, also under concurrent upgrades. */
+    boolean tryReserve(int max) {
+        while (true) {
+            int n = connections.get();
+            if (n >= max) {
+                return false;
+            }
+            if (connections.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     public long totalSessions() {
@@ -136,7 +150,13 @@ public final class Backend {
         consecutiveFailures = 0;
     }
 
+    /** When passive ejection (the circuit breaker) lets the backend take sessions again; in the past when closed. */
     public long ejectedUntilMillis() {
         return ejectedUntilMillis;
+    }
+
+    /** Connect or handshake failures in a row; each doubles the next ejection, a success resets it to 0. */
+    public int consecutiveFailures() {
+        return consecutiveFailures;
     }
 }

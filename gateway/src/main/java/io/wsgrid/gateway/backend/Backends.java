@@ -157,12 +157,20 @@ public class Backends {
         backend.succeeded();
     }
 
-    /** A session was relayed to the backend. */
+    /**
+     * Takes a place on the backend for an upgrade about to be sent to it, unless it already holds {@code max}
+     * sessions and upgrades; every successful reservation ends with {@link #closed} (also when the upgrade failed).
+     */
+    public boolean reserve(Backend backend, int max) {
+        return backend.tryReserve(max);
+    }
+
+    /** A reserved upgrade became a relayed session. */
     public void opened(Backend backend) {
-        backend.connections.incrementAndGet();
         backend.totalSessions.incrementAndGet();
     }
 
+    /** Gives back a reservation: the session ended or its upgrade failed. */
     public void closed(Backend backend) {
         backend.connections.decrementAndGet();
     }

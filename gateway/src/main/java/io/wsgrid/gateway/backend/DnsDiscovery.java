@@ -1,5 +1,6 @@
 package io.wsgrid.gateway.backend;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -41,7 +42,7 @@ class DnsDiscovery extends PeriodicTask {
     protected void runOnce() {
         try {
             List<URI> uris = Arrays.stream(InetAddress.getAllByName(dns.name()))
-                    .map(a -> URI.create("http://" + a.getHostAddress() + ":" + dns.port())).toList();
+                    .map(a -> uri(a, dns.port())).toList();
             if (!uris.isEmpty()) {
                 backends.sync("dns", uris);
             }
@@ -49,5 +50,15 @@ class DnsDiscovery extends PeriodicTask {
         catch (UnknownHostException e) {
             log.warn("DNS lookup of {} failed; keeping the last known nodes: {}", dns.name(), e.getMessage());
         }
+    }
+
+    /** A node's base URL; IPv6 addresses (dual-stack clusters) need brackets, and a zone id has no place in a URL. */
+    static URI uri(InetAddress address, int port) {
+        if (address instanceof Inet6Address) {
+            String host = address.getHostAddress();
+            int zone = host.indexOf('%');
+            return URI.create("http://[" + (zone < 0 ? host : host.substring(0, zone)) + "]:" + port);
+        }
+        return URI.create("http://" + address.getHostAddress() + ":" + port);
     }
 }

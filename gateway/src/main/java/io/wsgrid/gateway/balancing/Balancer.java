@@ -60,6 +60,24 @@ public class Balancer {
         return candidates.isEmpty() ? null : candidates.get(Math.floorMod(apiNext.getAndIncrement(), candidates.size()));
     }
 
+    /**
+     * Whether some backend is up but every one that is up holds its cap: the gateway then answers 1013 (try again
+     * later) instead of 503 (nobody there).
+     */
+    public boolean saturated() {
+        long now = System.currentTimeMillis();
+        boolean any = false;
+        for (Backend b : backends.all()) {
+            if (b.accepting(now)) {
+                any = true;
+                if (b.connections() < maxPerBackend) {
+                    return false;
+                }
+            }
+        }
+        return any;
+    }
+
     private List<Backend> candidates(Collection<Backend> tried) {
         long now = System.currentTimeMillis();
         List<Backend> candidates = new ArrayList<>();

@@ -22,6 +22,10 @@ public final class ClientConnection {
     final LongAdder bytesOut = new LongAdder();
     /** Last time a byte went either way (nanoTime); plain field written by the relay loop, read by the idle sweep. */
     volatile long lastActivityNanos = System.nanoTime();
+    /** The close code the client was sent (by the node, or injected), 0 while none; read and written on the one loop. */
+    int closeCode;
+    /** Which side ended the session first: client, backend or gateway (drain, idle, shutdown); same loop as above. */
+    String endedBy;
     /** Set on the backend channel's loop when this session must be closed with 1012 at the next frame boundary. */
     volatile boolean closeRequested;
 

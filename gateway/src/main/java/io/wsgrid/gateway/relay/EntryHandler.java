@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.gateway.GatewayProperties;
 import io.wsgrid.gateway.backend.Backends;
 import io.wsgrid.gateway.balancing.Balancer;
@@ -89,12 +90,14 @@ final class EntryHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 respond(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "too many new connections from " + ip, false);
                 return;
             }
-            if (shared.clients().count() >= shared.properties().maxConnections()) {
+            String user = userKey(request);
+            if (!shared.clients().tryAdmit(shared.properties().maxConnections())) {
                 shared.metrics().handshake(RelayMetrics.Outcome.REJECTED_CAPACITY);
-                respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "gateway is at its connection limit", false);
+                AccessLog.rejected(ip, user, CloseCode.TRY_AGAIN_LATER.code());
+                TryAgainLater.reject(ctx, TryAgainLater.handshake(request), "the gateway is at its connection limit");
                 return;
             }
-            new WebSocketUpgrade(shared, ctx, request.retain(), ip, userKey(request)).start();
+            new WebSocketUpgrade(shared, ctx, request.retain(), ip, user).start();
         }
         else if (request.uri().startsWith("/api/v1/")) {
             cancelTimer();

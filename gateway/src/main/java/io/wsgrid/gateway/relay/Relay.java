@@ -79,9 +79,14 @@ final class Relay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (c.endedBy == null) {
+                c.endedBy = "client";
+            }
             shared.clients().remove(c);
+            shared.clients().release();
             shared.backends().closed(c.backend);
             c.backendChannel.close();
+            AccessLog.session(c);
         }
 
         @Override
@@ -109,6 +114,9 @@ final class Relay {
                 return;
             }
             frames.scan(buf);
+            if (c.closeCode == 0 && frames.sawClose()) {
+                c.closeCode = frames.closeCode();
+            }
             c.bytesOut.add(n);
             c.lastActivityNanos = System.nanoTime();
             shared.metrics().bytesToClients.add(n);
@@ -145,6 +153,9 @@ final class Relay {
         /** Injects the 1012 close now if no frame is half-sent; otherwise the next read batch checks again. */
         void closeIfAtBoundary() {
             if (frames.atBoundary()) {
+                if (c.endedBy == null) {
+                    c.endedBy = "gateway";
+                }
                 closeClient(CloseCode.SERVICE_RESTART.code(), "service restart");
             }
         }
@@ -155,6 +166,7 @@ final class Relay {
                 return;
             }
             if (!frames.sawClose() && frames.atBoundary()) {
+                c.closeCode = code;
                 c.client.writeAndFlush(WsFrames.close(c.client.alloc(), code, reason)).addListener(ChannelFutureListener.CLOSE);
             }
             else {
@@ -164,6 +176,9 @@ final class Relay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (c.endedBy == null) {
+                c.endedBy = "backend";
+            }
             // The backend went away: unless it said goodbye itself, tell the client to reconnect now.
             closeClient(CloseCode.SERVICE_RESTART.code(), "backend gone");
         }

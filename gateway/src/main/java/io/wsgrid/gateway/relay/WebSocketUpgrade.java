@@ -19,6 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wsgrid.gateway.backend.Backend;
+import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.gateway.balancing.Strategy;
 
 /**
@@ -36,6 +37,7 @@ final class WebSocketUpgrade {
     private final FullHttpRequest request;
     private final String clientIp;
     private final String userKey;
+    private final TryAgainLater.Handshake handshake;
     private final Set<Backend> tried = new HashSet<>();
 
     WebSocketUpgrade(EntryHandler.Shared shared, ChannelHandlerContext client, FullHttpRequest request, String clientIp, String userKey) {
@@ -44,6 +46,7 @@ final class WebSocketUpgrade {
         this.request = request;
         this.clientIp = clientIp;
         this.userKey = userKey;
+        this.handshake = TryAgainLater.handshake(request);
     }
 
     void start() {
@@ -53,20 +56,32 @@ final class WebSocketUpgrade {
 
     private void attempt() {
         if (!client.channel().isActive()) {
-            request.release();
+            endWithoutRelay();
             return;
         }
         Backend backend = shared.balancer().pick(new Strategy.Request(clientIp, userKey), tried);
         if (backend == null) {
-            request.release();
-            shared.metrics().handshake(RelayMetrics.Outcome.NO_BACKEND);
-            EntryHandler.respond(client, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend can take a new session", false);
+            endWithoutRelay();
+            if (shared.balancer().saturated()) {
+                shared.metrics().handshake(RelayMetrics.Outcome.REJECTED_CAPACITY);
+                AccessLog.rejected(clientIp, userKey, CloseCode.TRY_AGAIN_LATER.code());
+                TryAgainLater.reject(client, handshake, "every node is at its connection limit");
+            }
+            else {
+                shared.metrics().handshake(RelayMetrics.Outcome.NO_BACKEND);
+                EntryHandler.respond(client, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend can take a new session", false);
+            }
             return;
         }
-        if (!tried.isEmpty()) {
+        tried.add(backend);
+        if (!shared.backends().reserve(backend, shared.properties().maxConnectionsPerBackend())) {
+            // Filled up by a concurrent upgrade since the pick: another backend, or 1013.
+            attempt();
+            return;
+        }
+        if (tried.size() > 1) {
             shared.metrics().handshake(RelayMetrics.Outcome.RETRIED);
         }
-        tried.add(backend);
         new Bootstrap().group(client.channel().eventLoop()).channel(RelayServer.clientChannelType())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(5000, shared.properties().handshakeTimeout().toMillis()))
@@ -82,7 +97,14 @@ final class WebSocketUpgrade {
                 });
     }
 
+    /** The upgrade ends here without a relayed session: its request and its place under the gateway cap go. */
+    private void endWithoutRelay() {
+        request.release();
+        shared.clients().release();
+    }
+
     private void failed(Backend backend, String why) {
+        shared.backends().closed(backend);
         shared.backends().failed(backend, why);
         attempt();
     }
@@ -149,7 +171,8 @@ final class WebSocketUpgrade {
             }
             else {
                 // The client's problem (401, 403, 426...): pass the answer on as it came.
-                request.release();
+                endWithoutRelay();
+                shared.backends().closed(backend);
                 shared.metrics().handshake(RelayMetrics.Outcome.BACKEND_REFUSED);
                 shared.backends().succeeded(backend);
                 client.pipeline().remove("aggregator");
@@ -160,8 +183,16 @@ final class WebSocketUpgrade {
         }
 
         private void switchToRelay(ChannelHandlerContext backendCtx, int headLength) {
-            request.release();
             shared.backends().succeeded(backend);
+            if (!client.channel().isActive()) {
+                // The client left while the node answered: nothing to relay, and nothing may stay counted.
+                endWithoutRelay();
+                shared.backends().closed(backend);
+                head.release();
+                backendCtx.close();
+                return;
+            }
+            request.release();
             shared.backends().opened(backend);
             shared.metrics().handshake(RelayMetrics.Outcome.RELAYED);
             Channel backendChannel = backendCtx.channel();

@@ -15,12 +15,20 @@ final class WsFrames {
     private final byte[] header = new byte[14];
     private int headerLength;
     private boolean sawClose;
+    private int closeCode;
+    private int closeCodeBytes;
 
     /** Advances over {@code buf} (not consuming it). */
     void scan(ByteBuf buf) {
         int i = buf.readerIndex();
         int end = buf.writerIndex();
         while (i < end) {
+            if (remaining > 0 && closeCodeBytes > 0) {
+                closeCode = (closeCode << 8) | (buf.getByte(i++) & 0xFF);
+                closeCodeBytes--;
+                remaining--;
+                continue;
+            }
             if (remaining > 0) {
                 int skip = (int) Math.min(remaining, end - i);
                 remaining -= skip;
@@ -31,8 +39,10 @@ final class WsFrames {
             int needed = headerSize();
             if (needed > 0 && headerLength == needed) {
                 remaining = payloadLength();
-                if ((header[0] & 0x0F) == 8) {
+                if ((header[0] & 0x0F) == 8 && !sawClose) {
                     sawClose = true;
+                    closeCodeBytes = remaining >= 2 ? 2 : 0;
+                    closeCode = remaining >= 2 ? 0 : 1005;
                 }
                 headerLength = 0;
             }
@@ -47,6 +57,11 @@ final class WsFrames {
     /** Whether the server already sent its own close frame (then nothing is injected). */
     boolean sawClose() {
         return sawClose;
+    }
+
+    /** The code of the server's close frame (1005 when it had none), or 0 before one was seen whole. */
+    int closeCode() {
+        return sawClose && closeCodeBytes == 0 ? closeCode : 0;
     }
 
     /** Header size once enough of it is known, else -1. */

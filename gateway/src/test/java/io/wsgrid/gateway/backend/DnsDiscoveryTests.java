@@ -47,4 +47,20 @@ class DnsDiscoveryTests {
         backends.sync("dns", List.of(URI.create("http://127.0.0.3:18081")));
         assertThat(backends.all()).extracting(Backend::id).containsExactlyInAnyOrder("10.9.9.9:8081", "127.0.0.3:18081");
     }
+
+    @Test
+    void ipv6AddressesGetBracketsAndBecomeUsableBackends() throws Exception {
+        assertThat(DnsDiscovery.uri(java.net.InetAddress.getByName("fd00::5"), 8081)).hasToString("http://[fd00:0:0:0:0:0:0:5]:8081");
+        assertThat(DnsDiscovery.uri(java.net.InetAddress.getByName("10.0.0.5"), 8081)).hasToString("http://10.0.0.5:8081");
+        assertThat(DnsDiscovery.uri(java.net.InetAddress.getByName("fe80::1%1"), 8081).getHost()).isEqualTo("[fe80:0:0:0:0:0:0:1]");
+
+        GatewayProperties props = properties("::1");
+        Backends backends = new Backends(props, new SimpleMeterRegistry());
+        new DnsDiscovery(backends, props).runOnce();
+        Backend v6 = backends.get("[0:0:0:0:0:0:0:1]:18081").orElseThrow();
+        assertThat(v6.uri()).hasToString("http://[0:0:0:0:0:0:0:1]:18081");
+        assertThat(v6.port()).isEqualTo(18081);
+        // What the relay connects to: Java and Netty resolve the bracketed literal to the IPv6 address.
+        assertThat(java.net.InetAddress.getByName(v6.host())).isEqualTo(java.net.InetAddress.getByName("::1"));
+    }
 }

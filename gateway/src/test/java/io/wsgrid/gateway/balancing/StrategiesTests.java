@@ -110,4 +110,11 @@ class StrategiesTests {
         assertThatThrownBy(() -> Strategies.create(null, 1.25)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("unknown strategy ''");
     }
+
+    @Test
+    void underscoreAndUpperCaseNamesAreAccepted() {
+        assertThat(Strategies.create("least_connections", 1.25).name()).isEqualTo("least-connections");
+        assertThat(Strategies.create(" Random_Two_Choices ", 1.25).name()).isEqualTo("random-two-choices");
+        assertThatThrownBy(() -> Strategies.create("fastest", 1.25)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
