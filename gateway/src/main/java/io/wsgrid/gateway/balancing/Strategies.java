@@ -34,7 +34,8 @@ public final class Strategies {
      */
     public static String canonical(String name) {
         String key = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
-        String canonical = ALIASES.getOrDefault(key, key);
+        // The seeds' own names first; then any of ours spelt with underscores (least_connections), as config files do.
+        String canonical = ALIASES.getOrDefault(key, key.replace('_', '-'));
         if (!NAMES.contains(canonical)) {
             throw new IllegalArgumentException("unknown strategy '" + (name == null ? "" : name.strip()) + "'; use one of "
                     + NAMES + " (the seeds' names " + new TreeSet<>(ALIASES.keySet()) + " are accepted too)");
