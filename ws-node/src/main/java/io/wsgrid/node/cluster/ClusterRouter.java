@@ -166,7 +166,9 @@ final class ClusterRouter implements Router, SmartLifecycle {
 
     @Override
     public void closed(Session session) {
-        if (hub.unregister(session) && session.isRegistered()) {
+        boolean wasRegistered = hub.unregister(session);
+        local.closed(session);
+        if (wasRegistered && session.isRegistered()) {
             directory.disconnected(session.tenant(), session.user());
             for (String group : session.groups()) {
                 directory.membership(session.tenant(), group, session.user(), -1);

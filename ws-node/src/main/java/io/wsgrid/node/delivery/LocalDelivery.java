@@ -48,14 +48,28 @@ public final class LocalDelivery implements Sequencer.Sink {
         }
     }
 
-    /** Offers a stream message to the sequencer, which passes it on in offset order. */
+    /**
+     * Offers a stream message to the sequencer, which passes it on in offset order. Group messages reach every node;
+     * one with no session in the group is not sequenced at all (no state, no history reads for gaps nobody here sees).
+     */
     public void offer(StreamId stream, StreamPosition position, byte[] frame, long acceptedNanos) {
+        if (stream.kind() == StreamId.Kind.GROUP && !hub.hasGroup(stream.tenant(), stream.name())) {
+            sequencer.forget(stream);
+            return;
+        }
         sequencer.offer(stream, position.offset(), position.epoch(), frame, acceptedNanos);
     }
 
     /** A session of this node follows the stream from {@code top} on (see {@link Sequencer#follow}). */
     public void follow(StreamId stream, StreamPosition top) {
         sequencer.follow(stream, top);
+    }
+
+    /** A session of the user closed: when it was the user's last one here, nothing here follows its stream any more. */
+    public void closed(Session session) {
+        if (!hasUser(session.tenant(), session.user())) {
+            sequencer.forget(StreamId.user(session.tenant(), session.user()));
+        }
     }
 
     /** Whether the user has a session on this node. */

@@ -72,6 +72,7 @@ final class LocalRouter implements Router {
     @Override
     public void closed(Session session) {
         hub.unregister(session);
+        local.closed(session);
     }
 
     @Override

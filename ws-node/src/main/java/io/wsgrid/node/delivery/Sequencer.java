@@ -86,6 +86,14 @@ public final class Sequencer {
         }
     }
 
+    /**
+     * No session of this node follows the stream any more: its state goes, so a session that follows it later starts
+     * from that session's top instead of waiting for a gap nobody here needs filled.
+     */
+    public void forget(StreamId id) {
+        streams.remove(id);
+    }
+
     /** A message of the stream arrived (from this node's own send, the bus or an offline queue). */
     public void offer(StreamId id, long offset, String epoch, byte[] frame, long acceptedNanos) {
         Stream stream = streams.computeIfAbsent(id, k -> new Stream());

@@ -153,6 +153,18 @@ public class Hub {
         return perShard(shard -> shard.groups.get(key));
     }
 
+    /** Whether any session of this node is in the group (read without locking). */
+    public boolean hasGroup(String tenant, String group) {
+        Key key = new Key(tenant, group);
+        for (Shard shard : shards) {
+            Session[] sessions = shard.groups.get(key);
+            if (sessions != null && sessions.length > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Snapshots of the tenant's sessions, one array (or null) per shard. */
     public Session[][] tenantSessions(String tenant) {
         return perShard(shard -> shard.tenants.get(tenant));

@@ -134,6 +134,19 @@ class SequencerTests {
     }
 
     @Test
+    void aForgottenStreamStartsAgainFromTheNextFollowersTop() {
+        History.Appended one = append();
+        sequencer.follow(stream, new StreamPosition(0, one.position().epoch()));
+        offer(one);
+        sequencer.forget(stream);
+        append();
+        History.Appended three = append();
+        sequencer.follow(stream, new StreamPosition(2, three.position().epoch()));
+        offer(three);
+        assertThat(passed).containsExactly(1L, 3L);
+    }
+
+    @Test
     void catchUpPassesWhatWasAppendedWhileTheBusWasDown() {
         History.Appended one = append();
         sequencer.follow(stream, new StreamPosition(0, one.position().epoch()));
