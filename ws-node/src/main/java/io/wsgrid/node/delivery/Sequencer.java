@@ -143,14 +143,7 @@ public final class Sequencer {
                     log.warn("could not read the history of {} to fill a gap after offset {}: {}", id, stream.last, error.toString());
                 }
                 else if (epoch.equals(stream.epoch)) {
-                    long now = System.nanoTime();
-                    for (History.Entry entry : replay.entries()) {
-                        if (entry.offset() == stream.last + 1) {
-                            stream.pending.remove(entry.offset());
-                            pass(id, stream, entry.offset(), entry.frame(), now);
-                        }
-                    }
-                    drain(id, stream);
+                    passReplayed(id, stream, replay);
                 }
                 // What neither the bus nor history holds any more is gone: skip to the oldest pending message.
                 while (!stream.pending.isEmpty() && stream.pending.firstKey() > stream.last + 1) {
@@ -161,6 +154,18 @@ public final class Sequencer {
                 stream.fetching = false;
             }
         });
+    }
+
+    /** Passes on what history held after the stream's last offset, then whatever waited behind it. Under the lock. */
+    private void passReplayed(StreamId id, Stream stream, History.Replay replay) {
+        long now = System.nanoTime();
+        for (History.Entry entry : replay.entries()) {
+            if (entry.offset() == stream.last + 1) {
+                stream.pending.remove(entry.offset());
+                pass(id, stream, entry.offset(), entry.frame(), now);
+            }
+        }
+        drain(id, stream);
     }
 
     private void drain(StreamId id, Stream stream) {
@@ -202,14 +207,7 @@ public final class Sequencer {
         history.since(id, from).whenComplete((replay, error) -> {
             synchronized (stream) {
                 if (error == null && epoch.equals(stream.epoch)) {
-                    long now = System.nanoTime();
-                    for (History.Entry entry : replay.entries()) {
-                        if (entry.offset() == stream.last + 1) {
-                            stream.pending.remove(entry.offset());
-                            pass(id, stream, entry.offset(), entry.frame(), now);
-                        }
-                    }
-                    drain(id, stream);
+                    passReplayed(id, stream, replay);
                 }
                 stream.fetching = false;
             }

@@ -109,11 +109,7 @@ public final class RedisDirectory {
             redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
             local queued = redis.call('LRANGE', KEYS[2], 0, -1)
             redis.call('DEL', KEYS[2])
-            local epoch = redis.call('HGET', KEYS[3], 'epoch')
-            if not epoch then
-              epoch = ARGV[2]
-              redis.call('HSET', KEYS[3], 'epoch', epoch)
-            end
+            """ + RedisHistory.epochOf("KEYS[3]", "ARGV[2]") + """
             redis.call('PEXPIRE', KEYS[3], ARGV[3])
             local out = {tonumber(redis.call('HGET', KEYS[3], 'top') or '0'), epoch}
             for _, entry in ipairs(queued) do table.insert(out, entry) end

@@ -29,12 +29,7 @@ public final class RedisHistory implements History {
      * ms, meta ttl ms, epoch candidate, now ms. Leaves {@code offset}, {@code epoch} and {@code frame} set for what
      * follows it in a script.
      */
-    static final String APPEND = """
-            local epoch = redis.call('HGET', KEYS[1], 'epoch')
-            if not epoch then
-              epoch = ARGV[5]
-              redis.call('HSET', KEYS[1], 'epoch', epoch)
-            end
+    static final String APPEND = epochOf("KEYS[1]", "ARGV[5]") + """
             local offset = redis.call('HINCRBY', KEYS[1], 'top', 1)
             local frame = string.sub(ARGV[1], 1, -2) .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '"}'
             redis.call('RPUSH', KEYS[2], offset .. ' ' .. ARGV[6] .. ' ' .. frame)
@@ -46,12 +41,7 @@ public final class RedisHistory implements History {
     private static final String APPEND_SCRIPT = APPEND + "return {offset, epoch}\n";
 
     /** The stream's top, making its epoch when it has none. KEYS: meta; ARGV: epoch candidate, meta ttl ms. */
-    static final String TOP = """
-            local epoch = redis.call('HGET', KEYS[1], 'epoch')
-            if not epoch then
-              epoch = ARGV[1]
-              redis.call('HSET', KEYS[1], 'epoch', epoch)
-            end
+    static final String TOP = epochOf("KEYS[1]", "ARGV[1]") + """
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             local top = redis.call('HGET', KEYS[1], 'top') or '0'
             return {tonumber(top), epoch}
@@ -63,6 +53,20 @@ public final class RedisHistory implements History {
             for _, entry in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do table.insert(out, entry) end
             return out
             """);
+
+    /**
+     * Lua that sets {@code epoch} to the stream's epoch (in the hash {@code meta}), making it from {@code candidate}
+     * when the stream has none: the one place an epoch is born.
+     */
+    static String epochOf(String meta, String candidate) {
+        return """
+                local epoch = redis.call('HGET', %1$s, 'epoch')
+                if not epoch then
+                  epoch = %2$s
+                  redis.call('HSET', %1$s, 'epoch', epoch)
+                end
+                """.formatted(meta, candidate);
+    }
 
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final Keys keys;
