@@ -44,6 +44,20 @@ class KillUnderTrafficIT {
     private static final long PACE_MICROS = 5_000;
     private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
+    /** The survivor's non-zero drop counters ({@code wsgrid_drops_total} by reason), for the report line. */
+    private static String drops(Rest node) {
+        StringBuilder out = new StringBuilder();
+        for (String line : node.get("/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith("wsgrid_drops_total") && !line.endsWith(" 0.0")) {
+                Matcher m = Pattern.compile("reason=\"([^\"]+)\".* (\\S+)$").matcher(line);
+                if (m.find()) {
+                    out.append(m.group(1)).append('=').append(m.group(2)).append(' ');
+                }
+            }
+        }
+        return out.toString().strip();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"redis", "rabbitmq"})
     void everyAcceptedMessageReachesItsUserExactlyOnceAcrossAKill(String bus) throws Exception {
@@ -134,10 +148,15 @@ class KillUnderTrafficIT {
                 long duplicates = inboxes.stream().mapToLong(Inbox::duplicates).sum();
                 long gappy = inboxes.stream().filter(i -> !i.contiguous()).count();
                 long unrecovered = inboxes.stream().mapToLong(i -> i.recoveries.stream().filter(r -> !r.user()).count()).sum();
+                String drops = survivors.stream().map(KillUnderTrafficIT::drops).toList().toString();
+                List<Long> reconnects = inboxes.stream().filter(i -> i.connectedNanos > killed)
+                        .map(i -> TimeUnit.NANOSECONDS.toMillis(i.connectedNanos - killed)).sorted().toList();
                 System.out.printf("FAULT kill-9 bus=%s users=%d sends=%d statuses=%s accepted=%d delivered=%d lost=%d duplicates=%d "
-                        + "gappyUsers=%d unrecoveredResumes=%d usersOnKilledNode=%d reconnected=%d reconnectMs=%d settledAfterLastAnswerMs=%d%n",
+                        + "gappyUsers=%d unrecoveredResumes=%d usersOnKilledNode=%d reconnected=%d reconnectMs=%d (each %s) "
+                        + "settledAfterLastAnswerMs=%d survivorDrops=%s missing=%s%n",
                         bus, USERS, SENDS, new TreeMap<>(statuses), accepted, delivered, lost, duplicates, gappy, unrecovered, onDoomed,
-                        moved, reconnectMillis, settledMillis);
+                        moved, reconnectMillis, reconnects, settledMillis, drops,
+                        inboxes.stream().filter(i -> !i.missing().isEmpty()).map(i -> i.user + "@" + i.node + i.missing()).toList());
 
                 assertThat(statuses.keySet()).as("answers of the surviving nodes").containsOnly(202);
                 for (Inbox inbox : inboxes) {
