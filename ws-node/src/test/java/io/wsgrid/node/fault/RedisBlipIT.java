@@ -105,8 +105,10 @@ class RedisBlipIT {
 
             assertThat(duringCut).as("REST sends while Redis is unreachable").containsOnly(503);
             assertThat(healMillis).as("presence right again after the blip (ms), now: " + presence).isBetween(0L, 5_000L);
-            assertThat(toJoiner.body()).contains("\"status\":\"sent\"");
-            assertThat(joinerGotIt).as("the user who connected during the blip got a message sent to them").isTrue();
+            // Right after the outage a node may still count the joiner's node dead for a heartbeat and queue instead
+            // ("queued"); the contract asks only that a message queued for a user who is online reaches them soon.
+            assertThat(toJoiner.status()).isEqualTo(202);
+            assertThat(joinerGotIt).as("the user who connected during the blip got a message sent to them (" + toJoiner.body() + ")").isTrue();
             assertThat(((ServerMessage.Delivery) stayerGot).data().json()).isEqualTo("\"still here\"");
             assertThat(toLeaver.body()).as("a send to the user who left during the blip").contains("\"status\":\"queued\"");
             assertThat(leaverGot).containsExactly("\"while away\"");
@@ -117,7 +119,7 @@ class RedisBlipIT {
 
     private static boolean awaitQuietly(java.util.concurrent.Callable<Boolean> condition) {
         try {
-            await().atMost(Duration.ofSeconds(5)).until(condition);
+            await().atMost(Duration.ofSeconds(3)).until(condition);
             return true;
         }
         catch (ConditionTimeoutException e) {
