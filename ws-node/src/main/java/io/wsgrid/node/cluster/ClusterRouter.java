@@ -63,6 +63,13 @@ final class ClusterRouter implements Router, SmartLifecycle {
     /** Registered nodes whose liveness expired, as of the last heartbeat: their presence does not count. */
     private volatile Set<String> dead = Set.of();
     private boolean busWasDown;
+    /**
+     * Heartbeats left that drain this node's users' queues again after a restore. Other nodes learn that this node is
+     * alive again only at their own next heartbeat; until then they count it dead and queue its users' messages, after
+     * the drain that followed the restore.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger drainsAfterRestore = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int DRAINS_AFTER_RESTORE = 3;
 
     ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, History history, Sequencer sequencer, ClusterBus bus,
             String nodeId, NodeMetrics metrics, long heartbeatMillis) {
@@ -273,8 +280,12 @@ final class ClusterRouter implements Router, SmartLifecycle {
         busWasDown = !busUp;
         directory.heartbeat().thenCompose(vanished -> {
             if (!vanished && !directory.isStale()) {
+                if (drainsAfterRestore.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return drainLocalUsers(hub.localState(Keys::member));
+                }
                 return CompletableFuture.completedFuture(null);
             }
+            drainsAfterRestore.set(DRAINS_AFTER_RESTORE);
             Hub.LocalState state = hub.localState(Keys::member);
             log.info("node {} writes its presence again ({} users): {}", nodeId, state.sessionsPerUser().size(),
                     vanished ? "its liveness key had vanished" : "a presence write had failed");

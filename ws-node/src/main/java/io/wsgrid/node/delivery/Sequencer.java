@@ -144,6 +144,24 @@ public final class Sequencer {
                 }
                 else if (epoch.equals(stream.epoch)) {
                     passReplayed(id, stream, replay);
+                    if (replay.top() != null && epoch.equals(replay.top().epoch())) {
+                        // Only offsets up to the top history had when it was read can be known lost. Messages that
+                        // arrived during the read may open a gap above it whose offsets were appended after the read
+                        // and are still on their way: read again for those instead of skipping them.
+                        long top = replay.top().offset();
+                        while (!stream.pending.isEmpty() && stream.pending.firstKey() > stream.last + 1 && stream.last < top) {
+                            long skipTo = Math.min(stream.pending.firstKey() - 1, top);
+                            metrics.dropped(DropReason.HISTORY_GAP, (int) (skipTo - stream.last));
+                            stream.last = skipTo;
+                            drain(id, stream);
+                        }
+                        if (!stream.pending.isEmpty() && stream.pending.firstKey() > stream.last + 1) {
+                            delayed.execute(() -> fill(id, stream, epoch, 1));
+                            return;
+                        }
+                        stream.fetching = false;
+                        return;
+                    }
                 }
                 // What neither the bus nor history holds any more is gone: skip to the oldest pending message.
                 while (!stream.pending.isEmpty() && stream.pending.firstKey() > stream.last + 1) {

@@ -114,6 +114,54 @@ class SequencerTests {
     }
 
     @Test
+    void aGapAboveWhatHistoryHadWhenReadIsReadAgainNotSkipped() {
+        CompletableFuture<History.Replay> firstRead = new CompletableFuture<>();
+        byte[] frame = {'{', '}'};
+        History slow = new History() {
+            private int reads;
+
+            @Override
+            public CompletionStage<Appended> append(StreamId s, byte[] f) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public CompletionStage<StreamPosition> top(StreamId s) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public synchronized CompletionStage<Replay> since(StreamId s, StreamPosition position) {
+                if (reads++ == 0) {
+                    return firstRead;
+                }
+                List<Entry> held = new java.util.ArrayList<>();
+                for (long o = position.offset() + 1; o <= 5; o++) {
+                    held.add(new Entry(o, frame));
+                }
+                return CompletableFuture.completedFuture(new Replay(true, held, new StreamPosition(5, "E")));
+            }
+        };
+        Sequencer sequencer = new Sequencer(slow, new NodeMetrics(registry));
+        sequencer.sink((id, offset, epoch, f, nanos) -> passed.add(offset));
+        sequencer.follow(stream, new StreamPosition(0, "E"));
+        sequencer.offer(stream, 1, "E", frame, 0);
+        sequencer.offer(stream, 3, "E", frame, 0);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !firstRead.isDone() && passed.size() == 1 && readStarted(firstRead));
+        // While history is read (it holds 1..3 then), 5 arrives; 4 was appended after the read and is still on the bus.
+        sequencer.offer(stream, 5, "E", frame, 0);
+        firstRead.complete(new History.Replay(true, List.of(new History.Entry(2, frame), new History.Entry(3, frame)),
+                new StreamPosition(3, "E")));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> passed.size() == 5);
+        assertThat(passed).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(registry.get("wsgrid.drops").tag("reason", "history_gap").counter().count()).isZero();
+    }
+
+    private static boolean readStarted(CompletableFuture<?> read) {
+        return read.getNumberOfDependents() > 0;
+    }
+
+    @Test
     void aNewEpochStartsTheStreamOver() {
         sequencer.follow(stream, new StreamPosition(7, "old"));
         sequencer.offer(stream, 1, "new", new byte[] {'{', '}'}, 0);

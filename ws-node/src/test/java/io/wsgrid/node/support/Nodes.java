@@ -22,8 +22,9 @@ import static org.awaitility.Awaitility.await;
 /** Starts ws-nodes for cluster tests: as Spring contexts in this JVM, or as real processes that can be killed. */
 public final class Nodes implements AutoCloseable {
 
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
+    // Synchronized: a test may start several nodes at once, from several threads.
+    private final List<ConfigurableApplicationContext> contexts = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Process> processes = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** A unique Redis prefix / RabbitMQ exchange per test, so tests never see each other's clusters. */
     public static String uniqueName(String test) {
@@ -59,8 +60,9 @@ public final class Nodes implements AutoCloseable {
         File log = Files.createTempFile("ws-node-" + port, ".log").toFile();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         processes.add(process);
-        Rest rest = new Rest(port);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        Rest rest = new Rest(port).withTimeout(Duration.ofSeconds(2));
+        // A loaded machine (CI runners, parallel builds) can take a minute to start a Spring Boot JVM.
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
                 .until(() -> !process.isAlive() || rest.get("/actuator/health/readiness").status() == 200);
         if (!process.isAlive()) {
             throw new IllegalStateException("node process exited: " + Files.readString(log.toPath()));

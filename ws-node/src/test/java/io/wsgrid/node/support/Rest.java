@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,12 +13,26 @@ public final class Rest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** Bounds every call, so a test fails with a timeout instead of hanging on a node that never answers. */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
     private final String base;
     private final Map<String, String> headers;
+    private final Duration timeout;
 
     public Rest(String base, Map<String, String> headers) {
+        this(base, headers, DEFAULT_TIMEOUT);
+    }
+
+    private Rest(String base, Map<String, String> headers, Duration timeout) {
         this.base = base;
         this.headers = headers;
+        this.timeout = timeout;
+    }
+
+    /** The same client with another bound per call (short for polls of a node that may not be up yet). */
+    public Rest withTimeout(Duration timeout) {
+        return new Rest(base, headers, timeout);
     }
 
     public Rest(int port) {
@@ -27,7 +42,7 @@ public final class Rest {
     public Rest with(Map<String, String> extra) {
         java.util.HashMap<String, String> all = new java.util.HashMap<>(headers);
         all.putAll(extra);
-        return new Rest(base, all);
+        return new Rest(base, all, timeout);
     }
 
     public record Response(int status, String contentType, String body) {
@@ -54,7 +69,7 @@ public final class Rest {
     }
 
     private HttpRequest.Builder builder(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         headers.forEach(b::header);
         return b;
     }
