@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.wsgrid.common.protocol.ClientMessage;
+import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.common.protocol.ErrorCode;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.common.protocol.ServerMessage.ErrorReply;
@@ -76,6 +77,13 @@ final class Resumer {
             replays.add(replay(StreamId.group(session.tenant(), group), group, position));
         });
         CompletableFuture.allOf(replays.toArray(CompletableFuture[]::new)).whenComplete((x, error) -> {
+            if (replays.stream().anyMatch(r -> r.join() == UNREADABLE)) {
+                // History could not be read (Redis unreachable or too slow): the client has been sent nothing past its
+                // positions, so closing with 1013 lets it resume again from the same ones instead of being told,
+                // wrongly, that messages are lost.
+                session.close(CloseCode.TRY_AGAIN_LATER, "history unavailable, resume again later");
+                return;
+            }
             List<SessionStreams.Replay> done = new ArrayList<>(replays.size());
             Map<String, Boolean> groups = new LinkedHashMap<>(refused);
             for (CompletableFuture<SessionStreams.Replay> r : replays) {
@@ -90,7 +98,10 @@ final class Resumer {
         return null;
     }
 
-    /** What history holds of one stream after the client's position; never fails (an unreachable history recovers nothing). */
+    /** Stands for a stream whose history could not be read. */
+    private static final SessionStreams.Replay UNREADABLE = new SessionStreams.Replay(null, null, List.of(), null, false);
+
+    /** What history holds of one stream after the client's position, or {@link #UNREADABLE}; never fails. */
     private CompletableFuture<SessionStreams.Replay> replay(StreamId stream, String group, StreamPosition from) {
         CompletionStage<SessionStreams.Replay> read = from == null
                 ? history.top(stream).thenApply(top -> new SessionStreams.Replay(group, null, List.of(), top, true))
@@ -101,6 +112,6 @@ final class Resumer {
                 local.follow(stream, replay.top());
             }
             return replay;
-        }).exceptionally(e -> new SessionStreams.Replay(group, from, List.of(), null, false));
+        }).exceptionally(e -> UNREADABLE);
     }
 }
