@@ -115,7 +115,7 @@ public class Authenticator {
     }
 
     /** Verifies a token of {@code tenant} (mode {@code jwt}); may block when {@link #mayBlock} says so. */
-    Result verify(String tenant, String token) {
+    public Result verify(String tenant, String token) {
         TenantKeys tenantKeys = keys.get(tenant);
         if (tenantKeys == null) {
             return new Result.Denied("unknown tenant");

@@ -52,7 +52,7 @@ public record GroupPermissionsProperties(
     }
 
     /** The rules for {@code group}'s namespace. */
-    Namespace namespaceOf(String group) {
+    public Namespace namespaceOf(String group) {
         int colon = group.indexOf(':');
         if (colon < 0) {
             return defaultNamespace;

@@ -4,8 +4,8 @@ import io.wsgrid.common.protocol.ClientMessage;
 import io.wsgrid.common.protocol.ErrorCode;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.common.protocol.ServerMessage.ErrorReply;
-import io.wsgrid.node.auth.GroupPolicy;
-import io.wsgrid.node.auth.TokenRefresher;
+
+
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.session.CommandHandler;
 import io.wsgrid.node.session.Outbound;

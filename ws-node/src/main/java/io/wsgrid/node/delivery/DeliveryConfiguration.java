@@ -1,8 +1,8 @@
 package io.wsgrid.node.delivery;
 
 import io.wsgrid.node.NodeProperties;
-import io.wsgrid.node.auth.GroupPolicy;
-import io.wsgrid.node.auth.TokenRefresher;
+
+
 import io.wsgrid.node.history.History;
 import io.wsgrid.node.history.InMemoryHistory;
 import io.wsgrid.node.hub.Hub;

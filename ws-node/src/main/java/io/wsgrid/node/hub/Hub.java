@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 import io.wsgrid.node.session.Session;
+import io.wsgrid.node.session.SessionRegistry;
 
 import org.springframework.stereotype.Component;
 
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
  * touch; sends, which are far more frequent, copy nothing.
  */
 @Component
-public class Hub {
+public class Hub implements SessionRegistry {
 
     private static final Session[] NONE = new Session[0];
 
@@ -171,6 +172,7 @@ public class Hub {
     }
 
     /** Snapshots of every session, one array per shard. */
+    @Override
     public Session[][] allSessions() {
         return perShard(shard -> shard.all);
     }

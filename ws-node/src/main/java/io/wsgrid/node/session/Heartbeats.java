@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.wsgrid.common.protocol.CloseCode;
-import io.wsgrid.node.hub.Hub;
+
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -25,7 +25,7 @@ class Heartbeats implements SmartLifecycle {
     /** A ping frame with no payload, shared by all sessions (RFC 6455: FIN, opcode 9, length 0). */
     private static final ByteBuf PING = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {(byte) 0x89, 0}).asReadOnly());
 
-    private final Hub hub;
+    private final SessionRegistry hub;
     private final Outbound outbound;
     private final long pingNanos;
     private final long idleNanos;
@@ -33,7 +33,7 @@ class Heartbeats implements SmartLifecycle {
     private final Clock clock;
     private ScheduledExecutorService timer;
 
-    Heartbeats(Hub hub, Outbound outbound, SessionProperties properties, Clock clock) {
+    Heartbeats(SessionRegistry hub, Outbound outbound, SessionProperties properties, Clock clock) {
         this.hub = hub;
         this.clock = clock;
         this.outbound = outbound;

@@ -1,10 +1,13 @@
-package io.wsgrid.node.auth;
+package io.wsgrid.node.delivery;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.wsgrid.node.auth.AuthProperties;
 import io.wsgrid.node.auth.AuthProperties.Mode;
+import io.wsgrid.node.auth.GroupClaims;
+import io.wsgrid.node.auth.GroupPermissionsProperties;
 import io.wsgrid.node.auth.GroupPermissionsProperties.Access;
 import io.wsgrid.node.auth.GroupPermissionsProperties.Namespace;
 import io.wsgrid.node.session.Session;
@@ -23,7 +26,7 @@ class GroupPolicyTests {
     private final GroupPolicy jwt = new GroupPolicy(auth(Mode.JWT), NAMESPACES);
 
     private static AuthProperties auth(Mode mode) {
-        return new AuthProperties(mode, Duration.ofSeconds(30), AuthenticatorTests.jwks(), Map.of());
+        return new AuthProperties(mode, Duration.ofSeconds(30), new AuthProperties.Jwks(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(2)), Map.of());
     }
 
     private static Session session(String tenant, List<String> claim) {

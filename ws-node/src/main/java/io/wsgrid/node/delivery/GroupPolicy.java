@@ -1,6 +1,9 @@
-package io.wsgrid.node.auth;
+package io.wsgrid.node.delivery;
 
+import io.wsgrid.node.auth.AuthProperties;
 import io.wsgrid.node.auth.AuthProperties.Mode;
+import io.wsgrid.node.auth.Authenticator;
+import io.wsgrid.node.auth.GroupPermissionsProperties;
 import io.wsgrid.node.auth.GroupPermissionsProperties.Access;
 import io.wsgrid.node.auth.GroupPermissionsProperties.Namespace;
 import io.wsgrid.node.session.Session;

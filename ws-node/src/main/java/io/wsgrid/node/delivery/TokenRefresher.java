@@ -1,4 +1,4 @@
-package io.wsgrid.node.auth;
+package io.wsgrid.node.delivery;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -7,7 +7,10 @@ import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.common.protocol.ErrorCode;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.common.protocol.ServerMessage.ErrorReply;
+import io.wsgrid.node.auth.AuthProperties;
 import io.wsgrid.node.auth.AuthProperties.Mode;
+import io.wsgrid.node.auth.Authenticator;
+import io.wsgrid.node.auth.GroupPermissionsProperties;
 import io.wsgrid.node.session.Outbound;
 import io.wsgrid.node.session.Session;
 
