@@ -17,7 +17,8 @@
 #
 # Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000), WARMUP (35), REST_SECONDS (20),
 #   REST_USERS (1000), REST_CONNECTIONS (64), COLD_WINDOWS (6), NODE_JAVA_OPTS (extra JVM options for ws-node),
-#   PROFILE_JFR (a file: record the warmed, measured ws-node window with JFR)
+#   PROFILE_JFR (a file: record the warmed, measured ws-node window with JFR), AOT (true: run ws-node from its extracted
+#   jar with a JDK AOT cache recorded by a training run first, as deploy/local/run.sh and the Dockerfile do)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,7 +30,8 @@ ROOT=$PWD
 : "${CLUSTER_RATE:=2000}" "${CLUSTER_MESSAGES:=20000}" "${CLUSTER_USERS:=1000}"
 : "${ECHO_CONNECTIONS:=100}" "${ECHO_SECONDS:=15}"
 : "${WARMUP:=35}" "${REST_SECONDS:=20}" "${REST_USERS:=1000}" "${REST_CONNECTIONS:=64}" "${COLD_WINDOWS:=6}"
-: "${NODE_JAVA_OPTS:=}"
+: "${NODE_JAVA_OPTS:=}" "${AOT:=false}"
+NODE_JAR=ws-node/target/ws-node.jar
 SECTIONS=${*:-node memory cluster gateway rest}
 OUT=bench/results/latest.jsonl
 mkdir -p bench/results
@@ -50,6 +52,16 @@ if [ ! -f ws-node/target/ws-node.jar ] || [ ! -f ws-client/target/ws-client.jar 
   ./mvnw -q -DskipTests package
 fi
 
+if [ "$AOT" = true ]; then
+  echo "== recording ws-node's JDK AOT cache (training run: start, warm the send path, exit)"
+  rm -rf bench/results/aot
+  "$JAVA" -Djarmode=tools -jar "$NODE_JAR" extract --destination bench/results/aot > /dev/null
+  "$JAVA" -Xms512m -Xmx2g -XX:AOTCacheOutput=bench/results/aot/ws-node.aot -jar bench/results/aot/ws-node.jar --server.port=0 \
+      --wsgrid.auth.mode=none --wsgrid.node.warmup.exit-after=true > bench/results/aot-training.log 2>&1
+  NODE_JAR=bench/results/aot/ws-node.jar
+  NODE_JAVA_OPTS="$NODE_JAVA_OPTS -XX:AOTCache=bench/results/aot/ws-node.aot"
+fi
+
 # Servers are started inside $(...) subshells, so their pids go to a file the exit trap reads.
 PIDFILE=$(mktemp)
 cleanup() { xargs -r kill < "$PIDFILE" 2>/dev/null || true; rm -f "$PIDFILE"; }
@@ -60,7 +72,7 @@ wait_http() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; 
 start_node() { # port [extra args...] -> pid
   local port=$1; shift
   # shellcheck disable=SC2086 # NODE_JAVA_OPTS is a list of options
-  "$JAVA" -Xms512m -Xmx2g $NODE_JAVA_OPTS -jar ws-node/target/ws-node.jar --server.port="$port" --wsgrid.auth.mode=none \
+  "$JAVA" -Xms512m -Xmx2g $NODE_JAVA_OPTS -jar "$NODE_JAR" --server.port="$port" --wsgrid.auth.mode=none \
       --wsgrid.node.id="bench-$port" --wsgrid.node.session.rate-limit.messages-per-second=1000000 \
       --wsgrid.node.session.rate-limit.burst=1000000 "$@" > "bench/results/ws-node-$port.log" 2>&1 &
   echo $! >> "$PIDFILE"; wait_http "http://127.0.0.1:$port/actuator/health/readiness"; echo "$!"
@@ -188,7 +200,7 @@ if [[ " $SECTIONS " == *" rest "* ]]; then
 
   # ws-node from a cold start: readiness polled every 100 ms, users connected, then consecutive 10 s wrk windows.
   # shellcheck disable=SC2086
-  "$JAVA" -Xms512m -Xmx2g $NODE_JAVA_OPTS -jar ws-node/target/ws-node.jar --server.port=18096 --wsgrid.auth.mode=none \
+  "$JAVA" -Xms512m -Xmx2g $NODE_JAVA_OPTS -jar "$NODE_JAR" --server.port=18096 --wsgrid.auth.mode=none \
       --wsgrid.node.id=bench-rest > bench/results/ws-node-rest.log 2>&1 &
   N=$!; echo $N >> "$PIDFILE"; START=$(date +%s%N)
   until curl -sf -o /dev/null http://127.0.0.1:18096/actuator/health/readiness; do sleep 0.1; done
