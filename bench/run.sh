@@ -4,15 +4,21 @@
 # lines to bench/results/latest.jsonl (a section run again replaces its own rows), then rewrites docs/benchmarks.md and
 # docs/benchmarks.png from all rows. Every run is bounded in connections, messages and time and targets loopback only.
 #
-#   bench/run.sh [node] [memory]     (no argument: all sections)
+#   bench/run.sh [node] [memory] [rest] ...     (no argument: all sections)
 #
 # Sections:
 #   node    fan-out of K broadcasts to N connections: ws-node vs a minimal Node.js `ws` server and a Socket.IO server
 #   memory  RSS and heap per idle connection, slope between two connection counts
 #   cluster user-directed sends through a third node to receivers on two others: memory vs redis vs rabbitmq
 #   gateway echo round trips through the gateway vs nginx and HAProxy (Debian's, installed when missing) to one ws-node
+#   rest    wrk (Debian's) POSTing /api/v1/users/{u}/messages to REST_USERS online users over REST_CONNECTIONS keep-alive
+#           connections: ws-node vs the Node.js peer, warmed up (WARMUP s, not recorded), then REST_SECONDS measured;
+#           plus ws-node's cold-start curve: requests/s per 10 s window from the moment readiness is UP
 #
-# Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000)
+# Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000), WARMUP (35), REST_SECONDS (20),
+#   REST_USERS (1000), REST_CONNECTIONS (64), COLD_WINDOWS (6), NODE_JAVA_OPTS (extra JVM options for ws-node),
+#   PROFILE_JFR (a file: record the warmed, measured ws-node window with JFR), AOT (true: run ws-node from its extracted
+#   jar with a JDK AOT cache recorded by a training run first, as deploy/local/run.sh and the Dockerfile do)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,7 +29,10 @@ ROOT=$PWD
 : "${IDLE_STEPS:=1000,10000,18000}"
 : "${CLUSTER_RATE:=2000}" "${CLUSTER_MESSAGES:=20000}" "${CLUSTER_USERS:=1000}"
 : "${ECHO_CONNECTIONS:=100}" "${ECHO_SECONDS:=15}"
-SECTIONS=${*:-node memory cluster gateway}
+: "${WARMUP:=35}" "${REST_SECONDS:=20}" "${REST_USERS:=1000}" "${REST_CONNECTIONS:=64}" "${COLD_WINDOWS:=6}"
+: "${NODE_JAVA_OPTS:=}" "${AOT:=false}"
+NODE_JAR=ws-node/target/ws-node.jar
+SECTIONS=${*:-node memory cluster gateway rest}
 OUT=bench/results/latest.jsonl
 mkdir -p bench/results
 touch "$OUT"
@@ -43,6 +52,16 @@ if [ ! -f ws-node/target/ws-node.jar ] || [ ! -f ws-client/target/ws-client.jar 
   ./mvnw -q -DskipTests package
 fi
 
+if [ "$AOT" = true ]; then
+  echo "== recording ws-node's JDK AOT cache (training run: start, warm the send path, exit)"
+  rm -rf bench/results/aot
+  "$JAVA" -Djarmode=tools -jar "$NODE_JAR" extract --destination bench/results/aot > /dev/null
+  "$JAVA" -Xms512m -Xmx2g -XX:AOTCacheOutput=bench/results/aot/ws-node.aot -jar bench/results/aot/ws-node.jar --server.port=0 \
+      --wsgrid.auth.mode=none --wsgrid.node.warmup.exit-after=true > bench/results/aot-training.log 2>&1
+  NODE_JAR=bench/results/aot/ws-node.jar
+  NODE_JAVA_OPTS="$NODE_JAVA_OPTS -XX:AOTCache=bench/results/aot/ws-node.aot"
+fi
+
 # Servers are started inside $(...) subshells, so their pids go to a file the exit trap reads.
 PIDFILE=$(mktemp)
 cleanup() { xargs -r kill < "$PIDFILE" 2>/dev/null || true; rm -f "$PIDFILE"; }
@@ -52,7 +71,8 @@ wait_http() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; 
 
 start_node() { # port [extra args...] -> pid
   local port=$1; shift
-  "$JAVA" -Xms512m -Xmx2g -jar ws-node/target/ws-node.jar --server.port="$port" --wsgrid.auth.mode=none \
+  # shellcheck disable=SC2086 # NODE_JAVA_OPTS is a list of options
+  "$JAVA" -Xms512m -Xmx2g $NODE_JAVA_OPTS -jar "$NODE_JAR" --server.port="$port" --wsgrid.auth.mode=none \
       --wsgrid.node.id="bench-$port" --wsgrid.node.session.rate-limit.messages-per-second=1000000 \
       --wsgrid.node.session.rate-limit.burst=1000000 "$@" > "bench/results/ws-node-$port.log" 2>&1 &
   echo $! >> "$PIDFILE"; wait_http "http://127.0.0.1:$port/actuator/health/readiness"; echo "$!"
@@ -142,5 +162,86 @@ if [[ " $SECTIONS " == *" cluster "* ]]; then
   done
 fi
 
+if [[ " $SECTIONS " == *" rest "* ]]; then
+  echo "== rest: wrk, $REST_CONNECTIONS keep-alive connections POSTing to $REST_USERS online users (${WARMUP}s warm-up, ${REST_SECONDS}s measured)"
+  if ! command -v wrk >/dev/null; then
+    (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)) >/dev/null
+  fi
+  WS_DIR=$(mktemp -d)
+  cp bench/peers/hold-users.mjs "$WS_DIR/"
+  (cd "$WS_DIR" && npm init -y >/dev/null 2>&1 && npm install --silent ws@8 >/dev/null 2>&1)
+  cpu_us() { # pid -> user+system CPU of the process in µs (/proc ticks are 10 ms)
+    cut -d')' -f2 "/proc/$1/stat" | awk '{ print ($12 + $13) * 10000 }'
+  }
+  hold_users() { # ws-url -> pid of a Node process holding REST_USERS connections (u0..), once all are connected
+    local log; log=$(mktemp)
+    (cd "$WS_DIR" && exec node hold-users.mjs "$1" "$REST_USERS") > "$log" 2>&1 &
+    local pid=$!; echo $pid >> "$PIDFILE"
+    for _ in $(seq 1 600); do grep -q ready "$log" && { echo $pid; return 0; }; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    cat "$log" >&2; echo "users did not connect to $1" >&2; return 1
+  }
+  WRK_OUT=$(mktemp)
+  wrk_run() { # base-url seconds pid -> sets REQS, RPS, NON2XX, CPU_PER_REQ
+    local before after
+    before=$(cpu_us "$3")
+    USERS=$REST_USERS wrk -t2 -c"$REST_CONNECTIONS" -d"$2"s -s bench/peers/rest-send.lua "$1" > "$WRK_OUT" 2>&1
+    after=$(cpu_us "$3")
+    REQS=$(awk '/requests in/ { print $1 }' "$WRK_OUT")
+    RPS=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$WRK_OUT")
+    NON2XX=$(awk '/Non-2xx/ { print $NF }' "$WRK_OUT"); NON2XX=${NON2XX:-0}
+    ERRORS=$(awk '/Socket errors/ { print $0 }' "$WRK_OUT")
+    CPU_PER_REQ=$(awk -v c=$((after - before)) -v n="$REQS" 'BEGIN { printf "%.1f", (n > 0 ? c / n : 0) }')
+  }
+  rest_row() { # label -> appends the last wrk_run as a JSON row
+    grep -vF "\"label\":\"$1\"}" "$OUT" > "$OUT.tmp" || true; mv "$OUT.tmp" "$OUT"
+    echo "{\"scenario\":\"rest\",\"requests_per_s\":$RPS,\"server_cpu_us_per_request\":$CPU_PER_REQ,\"non_2xx\":$NON2XX,\"requests\":$REQS,\"label\":\"$1\"}" >> "$OUT"
+    printf '%-28s %s req/s, %s µs CPU/request, %s non-2xx %s\n' "$1" "$RPS" "$CPU_PER_REQ" "$NON2XX" "$ERRORS"
+  }
+
+  # ws-node from a cold start: readiness polled every 100 ms, users connected, then consecutive 10 s wrk windows.
+  # shellcheck disable=SC2086
+  "$JAVA" -Xms512m -Xmx2g $NODE_JAVA_OPTS -jar "$NODE_JAR" --server.port=18096 --wsgrid.auth.mode=none \
+      --wsgrid.node.id=bench-rest > bench/results/ws-node-rest.log 2>&1 &
+  N=$!; echo $N >> "$PIDFILE"; START=$(date +%s%N)
+  until curl -sf -o /dev/null http://127.0.0.1:18096/actuator/health/readiness; do sleep 0.1; done
+  READY=$(date +%s%N)
+  H=$(hold_users ws://127.0.0.1:18096/ws)
+  CONNECTED=$(date +%s%N)
+  echo "ws-node ready $(( (READY - START) / 1000000 )) ms after exec; $REST_USERS users connected $(( (CONNECTED - READY) / 1000000 )) ms later"
+  WINDOWS=(); FIRST_CPU=
+  for w in $(seq 1 "$COLD_WINDOWS"); do
+    wrk_run http://127.0.0.1:18096 10 "$N"
+    WINDOWS+=("$RPS"); FIRST_CPU=${FIRST_CPU:-$CPU_PER_REQ}
+    printf 'ws-node cold window %d: %s req/s, %s µs CPU/request, %s non-2xx\n' "$w" "$RPS" "$CPU_PER_REQ" "$NON2XX"
+  done
+  # The cold windows already warmed ws-node for longer than WARMUP; top it up to WARMUP if they did not.
+  [ $((COLD_WINDOWS * 10)) -ge "$WARMUP" ] || wrk_run http://127.0.0.1:18096 $((WARMUP - COLD_WINDOWS * 10)) "$N"
+  if [ -n "${PROFILE_JFR:-}" ]; then # a JFR recording of the warmed, measured window (jfr print / jfr view on it)
+    "$JAVA_HOME/bin/jcmd" "$N" JFR.start settings=profile duration="${REST_SECONDS}s" filename="$PROFILE_JFR" > /dev/null
+  fi
+  wrk_run http://127.0.0.1:18096 "$REST_SECONDS" "$N"
+  rest_row "ws-node rest"
+  STEADY=$RPS
+  kill "$H" "$N"
+
+  P=$(start_node_peer node-ws-server.mjs ws@8 18097)
+  H=$(hold_users ws://127.0.0.1:18097/ws)
+  wrk_run http://127.0.0.1:18097 "$WARMUP" "$P"
+  wrk_run http://127.0.0.1:18097 "$REST_SECONDS" "$P"
+  rest_row "node-ws rest"
+  kill "$H" "$P"
+
+  label="ws-node cold start"
+  grep -vF "\"label\":\"$label\"}" "$OUT" > "$OUT.tmp" || true; mv "$OUT.tmp" "$OUT"
+  echo "{\"scenario\":\"coldstart\",\"window_1_per_s\":${WINDOWS[0]},\"window_2_per_s\":${WINDOWS[1]:-0},\"window_3_per_s\":${WINDOWS[2]:-0},\"steady_per_s\":$STEADY,\"first_window_cpu_us_per_request\":$FIRST_CPU,\"ready_ms\":$(( (READY - START) / 1000000 )),\"windows\":\"${WINDOWS[*]}\",\"label\":\"$label\"}" >> "$OUT"
+  echo "ws-node cold start windows (req/s per 10 s from ready): ${WINDOWS[*]}; steady $STEADY"
+  rm -rf "$WS_DIR" "$WRK_OUT"
+fi
+
 echo
-"$JAVA" -jar ws-client/target/ws-client.jar bench-report "$OUT" --page docs/benchmarks.md --chart docs/benchmarks.png
+if [[ " $SECTIONS " == *" rest "* ]] && [ "$SECTIONS" = "rest" ]; then
+  # Only the REST section ran: rewrite its block of the page and keep the other sections' tables as they are.
+  "$JAVA" -jar ws-client/target/ws-client.jar bench-report "$OUT" --rest-page docs/benchmarks.md
+else
+  "$JAVA" -jar ws-client/target/ws-client.jar bench-report "$OUT" --page docs/benchmarks.md --chart docs/benchmarks.png
+fi

@@ -8,7 +8,8 @@
 # Uses the Redis answering on localhost:$REDIS_PORT (6379); when none does, starts an embedded redis-server taken
 # from the embedded-redis jar on Maven Central, so presence, the cluster bus and offline queues work out of the box.
 # Settings (environment): GATEWAY_PORT (8080), ADMIN_PORT (9090), NODE_PORTS ("8081 8082 8083"), REDIS_PORT (6379),
-# ADMIN_PASSWORD (generated), WSGRID_PREFIX (wsgrid: the Redis key prefix), JAVA_HOME or java on the PATH.
+# ADMIN_PASSWORD (generated), WSGRID_PREFIX (wsgrid: the Redis key prefix), WSGRID_AOT (true: start the nodes from a
+# JDK AOT cache on Java 25+), JAVA_HOME or java on the PATH.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -116,11 +117,32 @@ fi
 
 ADMIN_PASSWORD=${ADMIN_PASSWORD:-$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n')}
 JVM=(-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
+# Fast from the first second: on Java 25+ the nodes start from the JDK's AOT cache (JEP 483/514/515: classes loaded
+# and linked, method profiles) recorded by one training run that starts a node, warms its REST send path and exits.
+# The cache only covers classes on the plain class path, so the node runs from its extracted jar (lib/ beside it).
+# Redone when the jar is newer than the cache; WSGRID_AOT=false turns it off.
+NODE_JAR=ws-node/target/ws-node.jar
+NODE_AOT=()
+if [ "${WSGRID_AOT:-true}" = true ] && [ "$(java_major "$JAVA")" -ge 25 ]; then
+  AOT_DIR=$WORK/ws-node-aot
+  if [ ! -f "$AOT_DIR/ws-node.aot" ] || [ "$NODE_JAR" -nt "$AOT_DIR/ws-node.aot" ]; then
+    say "recording the JDK AOT cache for ws-node (one training run, once per build)"
+    rm -rf "$AOT_DIR"
+    "$JAVA" -Djarmode=tools -jar "$NODE_JAR" extract --destination "$AOT_DIR" > "$WORK/aot-training.log" 2>&1
+    "$JAVA" "${JVM[@]}" -XX:AOTCacheOutput="$AOT_DIR/ws-node.aot" -jar "$AOT_DIR/ws-node.jar" --server.port=0 \
+      --wsgrid.auth.mode=none --wsgrid.node.warmup.exit-after=true >> "$WORK/aot-training.log" 2>&1 \
+      || { say "AOT training run failed (see $WORK/aot-training.log): starting without the cache"; rm -f "$AOT_DIR/ws-node.aot"; }
+  fi
+  if [ -f "$AOT_DIR/ws-node.aot" ]; then
+    NODE_JAR=$AOT_DIR/ws-node.jar
+    NODE_AOT=(-XX:AOTCache="$AOT_DIR/ws-node.aot")
+  fi
+fi
 backends=()
 i=0
 for port in $NODE_PORTS; do
   i=$((i + 1))
-  "$JAVA" "${JVM[@]}" -jar ws-node/target/ws-node.jar --server.port="$port" --wsgrid.node.id="node$i" \
+  "$JAVA" "${JVM[@]}" "${NODE_AOT[@]}" -jar "$NODE_JAR" --server.port="$port" --wsgrid.node.id="node$i" \
     --wsgrid.auth.mode=none --wsgrid.cluster.bus=redis --spring.data.redis.port="$REDIS_PORT" \
     --wsgrid.cluster.redis.prefix="$WSGRID_PREFIX" > "$WORK/node$i.log" 2>&1 &
   PIDS+=($!)

@@ -43,7 +43,23 @@ public final class Report {
             new String[] {"echo", "latency_p99_us", "p99 µs"},
             new String[] {"idle", "rss_kib_per_connection", "RSS KiB/connection"},
             new String[] {"idle", "heap_kib_per_connection", "heap KiB/connection"},
-            new String[] {"churn", "handshakes_per_s", "handshakes/s"});
+            new String[] {"churn", "handshakes_per_s", "handshakes/s"},
+            new String[] {"rest", "requests_per_s", "requests/s"},
+            new String[] {"rest", "server_cpu_us_per_request", "server CPU µs/request"},
+            new String[] {"rest", "non_2xx", "non-2xx"},
+            new String[] {"coldstart", "window_1_per_s", "0-10 s req/s"},
+            new String[] {"coldstart", "window_2_per_s", "10-20 s req/s"},
+            new String[] {"coldstart", "window_3_per_s", "20-30 s req/s"},
+            new String[] {"coldstart", "steady_per_s", "warmed req/s"},
+            new String[] {"coldstart", "first_window_cpu_us_per_request", "0-10 s CPU µs/request"},
+            new String[] {"coldstart", "ready_ms", "exec to ready ms"});
+
+    /** Where the REST block of the page starts and ends; {@link #withRestBlock} replaces only what is between. */
+    static final String REST_BEGIN = "<!-- bench:rest (written by bench/run.sh rest) -->";
+    static final String REST_END = "<!-- /bench:rest -->";
+
+    /** The scenarios of the REST block, kept out of the main tables so the page keeps them across partial runs. */
+    private static final List<String> REST_SCENARIOS = List.of("rest", "coldstart");
 
     private Report() {
     }
@@ -76,8 +92,36 @@ public final class Report {
 
     /** Markdown tables, one per scenario present. */
     public static String markdown(List<Row> rows) {
+        return markdown(rows, List.of("fanout", "direct", "echo", "idle", "churn", "rest", "coldstart"));
+    }
+
+    /**
+     * The page with its REST block (between {@link #REST_BEGIN} and {@link #REST_END}) replaced by this run's REST
+     * tables; the block is added before "## Goals" (or at the end) when the page has none. The rest is kept verbatim.
+     */
+    public static String withRestBlock(String page, List<Row> rows) {
+        String block = REST_BEGIN + "\n" + markdown(rows, REST_SCENARIOS) + REST_END;
+        int begin = page.indexOf(REST_BEGIN);
+        int end = page.indexOf(REST_END);
+        if (begin >= 0 && end > begin) {
+            return page.substring(0, begin) + block + page.substring(end + REST_END.length());
+        }
+        int goals = page.indexOf("## Goals");
+        return goals >= 0 ? page.substring(0, goals) + block + "\n\n" + page.substring(goals) : page + "\n" + block + "\n";
+    }
+
+    /** Hand-written notes (profiles, how a figure was read) start here and survive a rewrite of the page. */
+    static final String NOTES = "<!-- notes: kept by bench-report -->";
+
+    /** The new page plus the existing page's notes from {@link #NOTES} on, if it has any. */
+    public static String keepNotes(String existing, String page) {
+        int notes = existing.indexOf(NOTES);
+        return notes < 0 ? page : page + "\n" + existing.substring(notes);
+    }
+
+    private static String markdown(List<Row> rows, List<String> scenarios) {
         StringBuilder md = new StringBuilder();
-        for (String scenario : List.of("fanout", "direct", "echo", "idle", "churn")) {
+        for (String scenario : scenarios) {
             List<Row> inScenario = rows.stream().filter(r -> r.scenario().equals(scenario)).toList();
             if (inScenario.isEmpty()) {
                 continue;
@@ -120,7 +164,8 @@ public final class Report {
                 .append("the measured window; on loopback the kernel charges much of the receiver's TCP work to the sender, for\n")
                 .append("every server alike.\n\n")
                 .append("![cost figures](").append(chart).append(")\n\n");
-        md.append(markdown(rows));
+        md.append(markdown(rows, List.of("fanout", "direct", "echo", "idle", "churn")));
+        md.append(REST_BEGIN).append('\n').append(markdown(rows, REST_SCENARIOS)).append(REST_END).append("\n\n");
         md.append("## Goals\n\n");
         goal(md, rows, "fanout", "ws-node flood", "server_cpu_us_per_delivery", v -> v <= 5,
                 "ws-node server CPU per delivered message <= 5 µs at N=5000 (flood)");

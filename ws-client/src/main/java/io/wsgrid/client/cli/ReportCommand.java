@@ -20,6 +20,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--page", description = "also write the whole benchmarks page (method, tables, goals) to this file")
     Path page;
 
+    @Option(names = "--rest-page", description = "rewrite only the REST block of this benchmarks page, keeping the rest of it")
+    Path restPage;
+
     @Option(names = "--chart", description = "also draw the cost figures as a PNG")
     Path chart;
 
@@ -33,10 +36,15 @@ final class ReportCommand implements Callable<Integer> {
         if (chart != null) {
             Chart.write(rows, chart);
         }
+        if (restPage != null) {
+            String existing = Files.exists(restPage) ? Files.readString(restPage) : "# Benchmarks\n";
+            Files.writeString(restPage, Report.withRestBlock(existing, rows));
+        }
         if (page != null) {
+            String existing = Files.exists(page) ? Files.readString(page) : "";
             Path dir = page.toAbsolutePath().getParent();
             String chartPath = chart == null ? "benchmarks.png" : dir.relativize(chart.toAbsolutePath()).toString();
-            Files.writeString(page, Report.page(rows, command, chartPath));
+            Files.writeString(page, Report.keepNotes(existing, Report.page(rows, command, chartPath)));
         }
         return 0;
     }

@@ -25,18 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The REST messaging API of the contract: send to users, groups and everyone; membership; presence; kick; stats.
- * Presence, membership and kick act on the whole cluster when the node is clustered.
+ * The REST messaging API of the contract: broadcast; membership; presence; kick; stats (the user and group sends are
+ * {@link SendRoutes}). Presence, membership and kick act on the whole cluster when the node is clustered.
  */
 @RestController
 @RequestMapping("/api/v1")
 class MessagingController {
-
-    record SendResponse(String id, String status, long offset) {
-    }
-
-    record GroupSent(String id, long offset) {
-    }
 
     record Accepted(String id) {
     }
@@ -59,24 +53,6 @@ class MessagingController {
         this.hub = hub;
         this.nodeId = node.id();
         this.metrics = metrics;
-    }
-
-    @Operation(summary = "Send to every session of a user", description = "202 with status 'queued' when the user is offline everywhere")
-    @PostMapping("/users/{user}/messages")
-    @ResponseStatus(HttpStatus.ACCEPTED)
-    Mono<SendResponse> sendToUser(Tenant tenant, @PathVariable String user, @RequestBody byte[] body) {
-        return Mono.fromCompletionStage(messenger.toUser(tenant.name(), name(user, "user"), null, data(body)))
-                .map(sent -> new SendResponse(sent.id(), sent.queued() ? "queued" : "sent", sent.position().offset()))
-                .onErrorMap(MessagingController::unavailable);
-    }
-
-    @Operation(summary = "Send to every session in a group")
-    @PostMapping("/groups/{group}/messages")
-    @ResponseStatus(HttpStatus.ACCEPTED)
-    Mono<GroupSent> sendToGroup(Tenant tenant, @PathVariable String group, @RequestBody byte[] body) {
-        return Mono.fromCompletionStage(messenger.toGroup(tenant.name(), name(group, "group"), null, data(body)))
-                .map(sent -> new GroupSent(sent.id(), sent.position().offset()))
-                .onErrorMap(MessagingController::unavailable);
     }
 
     @Operation(summary = "Send to every session of the tenant")

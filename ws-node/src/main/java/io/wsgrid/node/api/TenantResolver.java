@@ -5,6 +5,7 @@ import io.wsgrid.node.auth.Authenticator;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.BindingContext;
@@ -32,16 +33,26 @@ class TenantResolver implements HandlerMethodArgumentResolver {
 
     @Override
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext, ServerWebExchange exchange) {
-        String tenant = exchange.getRequest().getHeaders().getFirst("X-Tenant");
+        try {
+            return Mono.just(resolve(exchange.getRequest().getHeaders()));
+        }
+        catch (ResponseStatusException e) {
+            return Mono.error(e);
+        }
+    }
+
+    /** The call's tenant; throws 400 for a bad {@code X-Tenant} and 401 for a missing or wrong key. */
+    Tenant resolve(HttpHeaders headers) {
+        String tenant = headers.getFirst("X-Tenant");
         if (tenant == null || tenant.isEmpty()) {
             tenant = Authenticator.DEFAULT_TENANT;
         }
         if (!Names.isValid(tenant)) {
-            return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "X-Tenant must be 1 to 128 characters without control characters"));
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "X-Tenant must be 1 to 128 characters without control characters");
         }
-        if (!authenticator.apiKeyMatches(tenant, exchange.getRequest().getHeaders().getFirst("X-Api-Key"))) {
-            return Mono.error(new ResponseStatusException(HttpStatus.UNAUTHORIZED, "missing or wrong X-Api-Key for tenant '" + tenant + "'"));
+        if (!authenticator.apiKeyMatches(tenant, headers.getFirst("X-Api-Key"))) {
+            throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "missing or wrong X-Api-Key for tenant '" + tenant + "'");
         }
-        return Mono.just(new Tenant(tenant));
+        return new Tenant(tenant);
     }
 }
