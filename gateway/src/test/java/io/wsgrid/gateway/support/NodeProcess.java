@@ -93,7 +93,7 @@ public final class NodeProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
-                "--wsgrid.node.id=" + id, "--wsgrid.auth.mode=none"));
+                "--wsgrid.node.id=" + id, "--wsgrid.auth.mode=none", "--wsgrid.node.warmup.requests=0"));
         command.addAll(List.of(extraArgs));
         File log = Files.createTempFile("gateway-test-" + id, ".log").toFile();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
