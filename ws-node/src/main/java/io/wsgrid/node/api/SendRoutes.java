@@ -66,10 +66,11 @@ class SendRoutes {
     /**
      * Keeps the per-request HTTP server observation ({@code http.server.requests}: a context, a timer sample and its
      * tags, about 7% of a send's CPU in the profile) off the two sends; {@code wsgrid_messages_total} and the
-     * delivery metrics count them. Every other call keeps its observation.
+     * delivery metrics count them. Every other call keeps its observation. Static, so the observation registry does not
+     * need this class (and through it the messenger and router) to exist first.
      */
     @Bean
-    ObservationPredicate noHttpObservationForSends() {
+    static ObservationPredicate noHttpObservationForSends() {
         return (name, context) -> !(context instanceof ServerRequestObservationContext request && isSend(request.getCarrier()));
     }
 
