@@ -62,6 +62,26 @@ public record Keys(String prefix) {
         return prefix + ":nodegroups:" + node;
     }
 
+    /** A node's sessions: a hash of session id to "tenant SEP user" (REST calls address one session). */
+    String nodeSessions(String node) {
+        return prefix + ":sessions:" + node;
+    }
+
+    /** The tenant's users that connected recently (a sorted set scored by connect time), pruned lazily. */
+    String online(String tenant) {
+        return prefix + ":online:{" + tenant + "}";
+    }
+
+    /** The user's durable groups (a set), in the user's slot. */
+    String userGroups(String tenant, String user) {
+        return prefix + ":ugroups:" + tag(tenant, user);
+    }
+
+    /** The group's durable members (a set), in the group's slot. */
+    String groupMembers(String tenant, String group) {
+        return prefix + ":gmembers:" + tag(tenant, group);
+    }
+
     String janitorLock(String node) {
         return prefix + ":janitor:" + node;
     }
