@@ -10,6 +10,7 @@ import io.wsgrid.node.cluster.rabbit.RabbitBus;
 import io.wsgrid.node.cluster.redis.RedisBus;
 import io.wsgrid.node.cluster.redis.RedisConnections;
 import io.wsgrid.node.cluster.redis.RedisDirectory;
+import io.wsgrid.node.cluster.redis.RedisGroupPresence;
 import io.wsgrid.node.cluster.redis.RedisMembership;
 import io.wsgrid.node.cluster.redis.RedisSessionIndex;
 import io.wsgrid.node.hub.Hub;
@@ -101,6 +102,11 @@ class ClusterConfiguration {
     }
 
     @Bean
+    RedisGroupPresence redisGroupPresence(RedisConnections connection, RedisDirectory directory, ClusterProperties cluster, NodeProperties node) {
+        return new RedisGroupPresence(connection.commands(), directory, cluster.redis().prefix(), node.id(), cluster.redis().nodeTtl().toMillis());
+    }
+
+    @Bean
     RedisMembership redisMembership(RedisConnections connection, ClusterProperties cluster) {
         return new RedisMembership(connection.commands(), cluster.redis().prefix());
     }
@@ -119,9 +125,9 @@ class ClusterConfiguration {
 
     @Bean
     ClusterRouter clusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisSessionIndex sessions,
-            RedisMembership membership, RedisHistory history, Sequencer sequencer, ClusterBus bus, NodeProperties node,
-            NodeMetrics metrics, ClusterProperties cluster) {
-        return new ClusterRouter(hub, local, directory, sessions, membership, history, sequencer, bus, node.id(), metrics,
+            RedisMembership membership, RedisGroupPresence presence, io.wsgrid.node.auth.GroupPolicy groups, RedisHistory history,
+            Sequencer sequencer, ClusterBus bus, NodeProperties node, NodeMetrics metrics, ClusterProperties cluster) {
+        return new ClusterRouter(hub, local, directory, sessions, membership, presence, groups::presenceEvents, history, sequencer, bus, node.id(), metrics,
                 cluster.redis().heartbeatInterval().toMillis());
     }
 

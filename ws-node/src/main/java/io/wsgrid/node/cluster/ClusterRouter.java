@@ -16,6 +16,7 @@ import io.wsgrid.common.protocol.StreamPosition;
 import io.wsgrid.node.cluster.Envelope.Kind;
 import io.wsgrid.node.cluster.redis.Keys;
 import io.wsgrid.node.cluster.redis.RedisDirectory;
+import io.wsgrid.node.cluster.redis.RedisGroupPresence;
 import io.wsgrid.node.cluster.redis.RedisMembership;
 import io.wsgrid.node.cluster.redis.RedisSessionIndex;
 import io.wsgrid.node.delivery.LocalDelivery;
@@ -49,6 +50,11 @@ import org.springframework.context.SmartLifecycle;
  * membership stored before that read is applied by it, one stored after reaches the session through the bus's join
  * command, so none is missed (one applied twice is a no-op). One session is found through the
  * {@link RedisSessionIndex} and reached over the bus.
+ *
+ * <p>Presence events: in groups whose namespace enables them, every join and leave of a session here updates the
+ * group's cluster-wide counts in one script ({@link RedisGroupPresence}); the node whose change was a user's first
+ * join or last leave writes the {@code presence} frame to the group's sessions here and on every other node. A dead
+ * node's sessions are reported as leaves by the live node that sweeps it. Events are live only, like broadcasts.
  */
 final class ClusterRouter implements Router, SmartLifecycle {
 
@@ -61,6 +67,8 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private final RedisDirectory directory;
     private final RedisSessionIndex sessions;
     private final RedisMembership membership;
+    private final RedisGroupPresence presence;
+    private final java.util.function.Predicate<String> presenceEvents;
     private final History history;
     private final Sequencer sequencer;
     private final ClusterBus bus;
@@ -74,7 +82,10 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private boolean busWasDown;
 
     ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisSessionIndex sessions, RedisMembership membership,
-            History history, Sequencer sequencer, ClusterBus bus, String nodeId, NodeMetrics metrics, long heartbeatMillis) {
+            RedisGroupPresence presence, java.util.function.Predicate<String> presenceEvents, History history, Sequencer sequencer,
+            ClusterBus bus, String nodeId, NodeMetrics metrics, long heartbeatMillis) {
+        this.presence = presence;
+        this.presenceEvents = presenceEvents;
         this.hub = hub;
         this.local = local;
         this.directory = directory;
@@ -188,6 +199,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
                     .whenComplete((x, error) -> sessions.closed(session.id(), session.tenant(), session.user()));
             for (String group : session.groups()) {
                 directory.membership(session.tenant(), group, session.user(), -1);
+                trackPresence(session.tenant(), group, session.user(), -1);
             }
         }
     }
@@ -195,11 +207,33 @@ final class ClusterRouter implements Router, SmartLifecycle {
     @Override
     public void joined(Session session, String group) {
         directory.membership(session.tenant(), group, session.user(), 1);
+        trackPresence(session.tenant(), group, session.user(), 1);
     }
 
     @Override
     public void left(Session session, String group) {
         directory.membership(session.tenant(), group, session.user(), -1);
+        trackPresence(session.tenant(), group, session.user(), -1);
+    }
+
+    private void trackPresence(String tenant, String group, String user, int delta) {
+        if (presenceEvents.test(group)) {
+            presence.change(tenant, group, user, delta).whenComplete((transition, error) -> {
+                if (transition != null) {
+                    announce(transition);
+                }
+                else if (error != null) {
+                    log.debug("presence of {} in {} not counted: {}", user, group, error.toString());
+                }
+            });
+        }
+    }
+
+    /** Writes a presence event to the group's sessions here and on every other node. */
+    private void announce(RedisGroupPresence.Transition t) {
+        byte[] frame = LocalDelivery.presenceFrame(t.group(), t.user(), t.join());
+        local.presence(t.tenant(), t.group(), frame);
+        bus.publishToAll(new Envelope(Kind.PRESENCE, nodeId, "", t.tenant(), t.group(), t.user(), 0, "", frame));
     }
 
     @Override
@@ -314,6 +348,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
             case KICK -> local.kick(e.tenant(), e.target());
             case SESSION -> local.toSession(e.tenant(), e.extra(), user -> e.payload(), now);
             case CLOSE_SESSION -> local.closeSession(e.tenant(), e.extra());
+            case PRESENCE -> local.presence(e.tenant(), e.target(), e.payload());
         }
     }
 
@@ -334,10 +369,13 @@ final class ClusterRouter implements Router, SmartLifecycle {
             java.util.Map<String, String[]> byId = new java.util.HashMap<>();
             hub.sessionsById().forEach((id, s) -> byId.put(id, new String[] {s.tenant(), s.user()}));
             return directory.restore(state.sessionsPerUser(), state.groups()).thenCompose(x -> sessions.restore(byId))
+                    .thenCompose(x -> presence.restore(RedisGroupPresence.tracked(state.groups(), presenceEvents)))
+                    .thenAccept(transitions -> transitions.forEach(this::announce))
                     .thenCompose(x -> drainLocalUsers(state));
         }).thenCompose(x -> directory.deadNodes()).thenCompose(deadNow -> {
             dead = Set.copyOf(deadNow);
-            return directory.sweepDeadNodes();
+            return presence.sweepDeadNodes().thenAccept(leaves -> leaves.forEach(this::announce))
+                    .thenCompose(x -> directory.sweepDeadNodes());
         }).whenComplete((x, error) -> {
             if (error != null) {
                 log.debug("heartbeat failed: {}", error.toString());

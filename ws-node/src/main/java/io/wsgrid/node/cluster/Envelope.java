@@ -29,7 +29,9 @@ public record Envelope(Kind kind, String origin, String to, String tenant, Strin
         /** A live frame for one session ({@code extra}) on node {@code to}. */
         SESSION,
         /** Close one session ({@code extra}) on node {@code to} with 4500. */
-        CLOSE_SESSION;
+        CLOSE_SESSION,
+        /** A presence frame for the sessions of group {@code target} (the user in {@code extra}) on every node. */
+        PRESENCE;
 
         private static final Kind[] VALUES = values();
     }

@@ -135,6 +135,21 @@ public final class LocalDelivery implements Sequencer.Sink {
         return s != null && s.tenant().equals(tenant) && s.close(CloseCode.KICKED, "kicked");
     }
 
+    /**
+     * Writes a {@code presence} frame of {@code group} (not a stream message: no offset, not replayable) to this node's
+     * sessions in the group.
+     */
+    public void presence(String tenant, String group, byte[] frame) {
+        outbound.dispatchGroup(hub.groupSessions(tenant, group), Frames.text(PooledByteBufAllocator.DEFAULT, frame), group, 0, null,
+                System.nanoTime());
+    }
+
+    /** Encodes a presence event of {@code user} in {@code group}. */
+    public static byte[] presenceFrame(String group, String user, boolean join) {
+        return io.wsgrid.common.protocol.ProtocolCodec.INSTANCE.encode(new io.wsgrid.common.protocol.ServerMessage.Presence(group, user,
+                join ? io.wsgrid.common.protocol.ServerMessage.PresenceEvent.JOIN : io.wsgrid.common.protocol.ServerMessage.PresenceEvent.LEAVE));
+    }
+
     /** Closes the user's sessions here with 4500; returns how many were open. */
     public int kick(String tenant, String user) {
         int closed = 0;

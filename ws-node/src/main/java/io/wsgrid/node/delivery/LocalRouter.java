@@ -23,7 +23,8 @@ import io.wsgrid.node.session.Session;
  * Appending a user message and deciding between delivering and queueing it happen under the hub shard lock that also
  * registers that user's sessions and reads their stream's top, so a send racing a connect is delivered exactly once.
  * Durable membership lives in memory too: a session joins its user's durable groups right after it registers, and a
- * membership added meanwhile reaches it through the hub, so it is never missed.
+ * membership added meanwhile reaches it through the hub, so it is never missed. Presence events count each user's
+ * sessions per group (in groups whose namespace enables them) and report the first join and the last leave.
  */
 final class LocalRouter implements Router {
 
@@ -35,8 +36,13 @@ final class LocalRouter implements Router {
     /** Durable groups per "tenant SEP user", and durable members per "tenant SEP group". */
     private final Map<String, Set<String>> groupsOfUser = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> membersOfGroup = new ConcurrentHashMap<>();
+    /** Sessions per "tenant SEP group SEP user", for groups with presence events. */
+    private final Map<String, Integer> inGroup = new ConcurrentHashMap<>();
+    private final java.util.function.Predicate<String> presenceEvents;
 
-    LocalRouter(Hub hub, LocalDelivery local, InMemoryHistory history, InMemoryOfflineStore offline, String nodeId) {
+    LocalRouter(Hub hub, LocalDelivery local, InMemoryHistory history, InMemoryOfflineStore offline, String nodeId,
+            java.util.function.Predicate<String> presenceEvents) {
+        this.presenceEvents = presenceEvents;
         this.hub = hub;
         this.local = local;
         this.history = history;
@@ -80,29 +86,53 @@ final class LocalRouter implements Router {
         });
         Set<String> durable = groupsOfUser.get(key(session.tenant(), session.user()));
         if (durable != null) {
-            local.joinDurable(session, List.copyOf(durable));
+            local.joinDurable(session, List.copyOf(durable)).forEach(group -> joined(session, group));
         }
         return CompletableFuture.completedFuture(opened);
     }
 
     @Override
     public void closed(Session session) {
-        hub.unregister(session);
+        if (hub.unregister(session)) {
+            // The hub lets the session keep its group names; only this thread reads them now.
+            for (String group : List.copyOf(session.groups())) {
+                left(session, group);
+            }
+        }
     }
 
     @Override
     public void joined(Session session, String group) {
+        track(session.tenant(), group, session.user(), 1);
     }
 
     @Override
     public void left(Session session, String group) {
+        track(session.tenant(), group, session.user(), -1);
+    }
+
+    private void track(String tenant, String group, String user, int delta) {
+        if (!presenceEvents.test(group)) {
+            return;
+        }
+        boolean[] transition = new boolean[1];
+        inGroup.compute(key(key(tenant, group), user), (k, count) -> {
+            int now = (count == null ? 0 : count) + delta;
+            transition[0] = delta > 0 ? now == 1 : now == 0 && count != null;
+            return now > 0 ? now : null;
+        });
+        if (transition[0]) {
+            local.presence(tenant, group, LocalDelivery.presenceFrame(group, user, delta > 0));
+        }
     }
 
     @Override
     public CompletionStage<Void> joinUser(String tenant, String user, String group) {
         add(groupsOfUser, key(tenant, user), group);
         add(membersOfGroup, key(tenant, group), user);
-        local.joinUser(tenant, user, group);
+        for (Session s : local.joinUser(tenant, user, group)) {
+            joined(s, group);
+        }
         return CompletableFuture.completedFuture(null);
     }
 
@@ -110,7 +140,9 @@ final class LocalRouter implements Router {
     public CompletionStage<Void> leaveUser(String tenant, String user, String group) {
         remove(groupsOfUser, key(tenant, user), group);
         remove(membersOfGroup, key(tenant, group), user);
-        local.leaveUser(tenant, user, group);
+        for (Session s : local.leaveUser(tenant, user, group)) {
+            left(s, group);
+        }
         return CompletableFuture.completedFuture(null);
     }
 

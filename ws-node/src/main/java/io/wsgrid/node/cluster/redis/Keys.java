@@ -82,6 +82,30 @@ public record Keys(String prefix) {
         return prefix + ":gmembers:" + tag(tenant, group);
     }
 
+    /** A group's session count per user over the cluster (presence events), in the group's slot. */
+    String groupPresence(String tenant, String group) {
+        return prefix + ":gpres:" + tag(tenant, group);
+    }
+
+    /** Each node's share of {@link #groupPresence}: "node SEP user" to sessions, in the same slot. */
+    String groupPresenceShares(String tenant, String group) {
+        return prefix + ":gpresn:" + tag(tenant, group);
+    }
+
+    /** The "tenant SEP group" entries a node has a presence share in. */
+    String nodePresenceGroups(String node) {
+        return prefix + ":presgroups:" + node;
+    }
+
+    /** The nodes that have presence shares (so dead ones are found even after the node list forgot them). */
+    String presenceNodes() {
+        return prefix + ":presnodes";
+    }
+
+    String presenceJanitorLock(String node) {
+        return prefix + ":presjanitor:" + node;
+    }
+
     String janitorLock(String node) {
         return prefix + ":janitor:" + node;
     }
