@@ -44,8 +44,13 @@ class MessagingController {
     record Closed(int closed) {
     }
 
-    /** {@code users}/{@code sessions}: online members (sessions in the group); {@code members}: durable members. */
-    record GroupInfo(String group, java.util.List<String> users, int sessions, java.util.List<String> members) {
+    /**
+     * {@code users}/{@code sessions}: who is in the group now; {@code members}: its durable members, left out when
+     * there are none so the answer keeps the contract's shape.
+     */
+    record GroupInfo(String group, java.util.List<String> users, int sessions,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+            java.util.List<String> members) {
     }
 
     record NodeStats(String node, int sessions, int users, int groups, long messages, long deliveries, int[] shards) {

@@ -16,8 +16,12 @@ final class ClusterApiSupport {
     }
 
     static int[] startCluster(Nodes nodes, String test, int count, List<String> extra) {
+        return startNamed(nodes, Nodes.uniqueName(test), count, extra);
+    }
+
+    /** Like {@link #startCluster}, with the cluster's prefix given (so the test can add nodes of its own). */
+    static int[] startNamed(Nodes nodes, String name, int count, List<String> extra) {
         Services.requireRedis();
-        String name = Nodes.uniqueName(test);
         int[] ports = new int[count];
         for (int i = 0; i < count; i++) {
             List<String> properties = new java.util.ArrayList<>(Nodes.clusterProperties("redis", name, "n" + (i + 1)));

@@ -59,6 +59,28 @@ class PresenceEventsIT {
     }
 
     @Test
+    void theSessionsOfANodeThatDiesAreReportedAsLeaves() throws Exception {
+        try (Nodes nodes = new Nodes()) {
+            List<String> enabled = List.of("wsgrid.groups.namespaces.chat.presence-events=true");
+            String name = Nodes.uniqueName("presencedeath");
+            int[] ports = ClusterApiSupport.startNamed(nodes, name, 1, enabled);
+            List<String> properties = new ArrayList<>(Nodes.clusterProperties("redis", name, "doomed"));
+            properties.addAll(enabled);
+            Nodes.Started doomed = nodes.startProcess(properties);
+            try (WsClient watcher = WsClient.connected(ws(ports[0], "watcher"))) {
+                join(watcher, "chat:9");
+                WsClient carol = WsClient.connected(ws(doomed.port(), "carol"));
+                join(carol, "chat:9");
+                assertThat(until(watcher, m -> m instanceof Presence p && p.user().equals("carol")).getLast())
+                        .isEqualTo(new Presence("chat:9", "carol", PresenceEvent.JOIN));
+                doomed.process().destroyForcibly();
+                assertThat(until(watcher, m -> m instanceof Presence p && p.user().equals("carol")).getLast())
+                        .as("reported once the node's liveness expired").isEqualTo(new Presence("chat:9", "carol", PresenceEvent.LEAVE));
+            }
+        }
+    }
+
+    @Test
     void aStandaloneNodeReportsPresenceToo() {
         try (Nodes nodes = new Nodes()) {
             int port = nodes.start(List.of("wsgrid.auth.mode=none", "wsgrid.groups.namespaces.chat.presence-events=true"));
