@@ -38,6 +38,15 @@ class MessagingController {
     record Closed(int closed) {
     }
 
+    /**
+     * {@code users}/{@code sessions}: who is in the group now; {@code members}: its durable members, left out when
+     * there are none so the answer keeps the contract's shape.
+     */
+    record GroupInfo(String group, java.util.List<String> users, int sessions,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+            java.util.List<String> members) {
+    }
+
     record NodeStats(String node, int sessions, int users, int groups, long messages, long deliveries, int[] shards) {
     }
 
@@ -62,14 +71,15 @@ class MessagingController {
         return new Accepted(messenger.broadcast(tenant.name(), null, data(body)));
     }
 
-    @Operation(summary = "Add all sessions of a user to a group, cluster-wide")
+    @Operation(summary = "Make a user a durable member of a group, cluster-wide",
+            description = "Stored; every current session of the user joins now, every later one as it opens, until DELETE")
     @PutMapping("/groups/{group}/members/{user}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> join(Tenant tenant, @PathVariable String group, @PathVariable String user) {
         return Mono.fromCompletionStage(router.joinUser(tenant.name(), name(user, "user"), name(group, "group")));
     }
 
-    @Operation(summary = "Remove all sessions of a user from a group, cluster-wide")
+    @Operation(summary = "End a user's durable membership; every session of the user leaves the group, cluster-wide")
     @DeleteMapping("/groups/{group}/members/{user}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> leave(Tenant tenant, @PathVariable String group, @PathVariable String user) {
@@ -82,10 +92,13 @@ class MessagingController {
         return Mono.fromCompletionStage(router.user(tenant.name(), name(user, "user")));
     }
 
-    @Operation(summary = "Members of a group")
+    @Operation(summary = "Members of a group",
+            description = "users and sessions: who is in the group now, over every node; members: its durable members")
     @GetMapping("/groups/{group}")
-    Mono<Router.GroupView> group(Tenant tenant, @PathVariable String group) {
-        return Mono.fromCompletionStage(router.group(tenant.name(), name(group, "group")));
+    Mono<GroupInfo> group(Tenant tenant, @PathVariable String group) {
+        String name = name(group, "group");
+        return Mono.fromCompletionStage(router.group(tenant.name(), name).thenCombine(router.members(tenant.name(), name),
+                (view, members) -> new GroupInfo(view.group(), view.users(), view.sessions(), members)));
     }
 
     @Operation(summary = "Close every session of a user, cluster-wide (close code 4500)")
@@ -104,20 +117,20 @@ class MessagingController {
     }
 
     /** History (Redis) could not take the message: it was not accepted, and the caller may retry. */
-    private static Throwable unavailable(Throwable error) {
+    static Throwable unavailable(Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
         return cause instanceof ResponseStatusException ? cause
                 : new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the message could not be stored, retry later: " + cause.getClass().getSimpleName());
     }
 
-    private static String name(String value, String what) {
+    static String name(String value, String what) {
         if (!Names.isValid(value)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, what + " must be 1 to " + Names.MAX_LENGTH + " characters without control characters");
         }
         return value;
     }
 
-    private static RawJson data(byte[] body) {
+    static RawJson data(byte[] body) {
         return switch (ProtocolCodec.INSTANCE.decodeDataEnvelope(body)) {
             case DecodeResult.Ok<RawJson> ok -> ok.message();
             case DecodeResult.Invalid<RawJson> invalid -> throw new ResponseStatusException(HttpStatus.BAD_REQUEST, invalid.detail());

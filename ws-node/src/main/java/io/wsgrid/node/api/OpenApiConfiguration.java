@@ -43,7 +43,17 @@ class OpenApiConfiguration {
                         .description("The tenant's API key (wsgrid.auth.tenants.<tenant>.api-key); not needed with wsgrid.auth.mode=none"))
                         .addSchemas("Message", new ObjectSchema().addRequiredItem("data")
                                 .addProperty("data", new Schema<>().description("Any JSON value; delivered to the sessions as is"))
-                                .description("A message to deliver")));
+                                .description("A message to deliver"))
+                        .addSchemas("Batch", new ObjectSchema().addRequiredItem("messages")
+                                .addProperty("messages", new io.swagger.v3.oas.models.media.ArraySchema().maxItems(BatchRequest.MAX_ITEMS)
+                                        .items(new ObjectSchema().addRequiredItem("data")
+                                                .addProperty("user", new StringSchema())
+                                                .addProperty("users", new io.swagger.v3.oas.models.media.ArraySchema().items(new StringSchema()))
+                                                .addProperty("group", new StringSchema())
+                                                .addProperty("broadcast", new io.swagger.v3.oas.models.media.BooleanSchema())
+                                                .addProperty("data", new Schema<>().description("Any JSON value"))
+                                                .description("Exactly one of user, users, group or broadcast:true, and data")))
+                                .description("Up to 1000 messages")));
     }
 
     /**
@@ -55,8 +65,9 @@ class OpenApiConfiguration {
         return (operation, handler) -> {
             if (Arrays.stream(handler.getMethodParameters()).anyMatch(p -> p.getParameterType() == byte[].class
                     && p.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class))) {
+                String schema = handler.getBeanType() == BatchController.class ? "Batch" : "Message";
                 operation.requestBody(new RequestBody().required(true).content(new Content().addMediaType("application/json",
-                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/Message")))));
+                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + schema)))));
             }
             if (Arrays.stream(handler.getMethodParameters()).anyMatch(p -> p.getParameterType() == Tenant.class)) {
                 operation.addParametersItem(new HeaderParameter().name("X-Tenant").required(false)

@@ -1,5 +1,7 @@
 package io.wsgrid.node.api;
 
+import io.lettuce.core.RedisException;
+
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -13,6 +15,12 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    /** Redis unreachable or too slow: presence, membership and history cannot be read now; the caller may retry. */
+    @ExceptionHandler(RedisException.class)
+    ProblemDetail clusterStateUnavailable(RedisException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "cluster state (Redis) unavailable, retry later");
+    }
 
     @ExceptionHandler(DataBufferLimitException.class)
     ProblemDetail tooLarge(DataBufferLimitException e) {

@@ -10,6 +10,9 @@ import io.wsgrid.node.cluster.rabbit.RabbitBus;
 import io.wsgrid.node.cluster.redis.RedisBus;
 import io.wsgrid.node.cluster.redis.RedisConnections;
 import io.wsgrid.node.cluster.redis.RedisDirectory;
+import io.wsgrid.node.cluster.redis.RedisGroupPresence;
+import io.wsgrid.node.cluster.redis.RedisMembership;
+import io.wsgrid.node.cluster.redis.RedisSessionIndex;
 import io.wsgrid.node.hub.Hub;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.offline.OfflineProperties;
@@ -93,6 +96,22 @@ class ClusterConfiguration {
     }
 
     @Bean
+    RedisSessionIndex redisSessionIndex(RedisConnections connection, RedisDirectory directory, ClusterProperties cluster, NodeProperties node,
+            Clock clock) {
+        return new RedisSessionIndex(connection.commands(), directory, cluster.redis().prefix(), node.id(), clock);
+    }
+
+    @Bean
+    RedisGroupPresence redisGroupPresence(RedisConnections connection, RedisDirectory directory, ClusterProperties cluster, NodeProperties node) {
+        return new RedisGroupPresence(connection.commands(), directory, cluster.redis().prefix(), node.id(), cluster.redis().nodeTtl().toMillis());
+    }
+
+    @Bean
+    RedisMembership redisMembership(RedisConnections connection, ClusterProperties cluster) {
+        return new RedisMembership(connection.commands(), cluster.redis().prefix());
+    }
+
+    @Bean
     @ConditionalOnProperty(name = "wsgrid.cluster.bus", havingValue = "redis")
     ClusterBus redisBus(RedisConnections connections, ClusterProperties cluster, NodeProperties node, MeterRegistry registry) {
         return new RedisBus(connections, cluster.redis().prefix(), node.id(), new BusMetrics(registry, "redis"));
@@ -105,9 +124,10 @@ class ClusterConfiguration {
     }
 
     @Bean
-    ClusterRouter clusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisHistory history, Sequencer sequencer,
-            ClusterBus bus, NodeProperties node, NodeMetrics metrics, ClusterProperties cluster) {
-        return new ClusterRouter(hub, local, directory, history, sequencer, bus, node.id(), metrics,
+    ClusterRouter clusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisSessionIndex sessions,
+            RedisMembership membership, RedisGroupPresence presence, io.wsgrid.node.delivery.GroupPolicy groups, RedisHistory history,
+            Sequencer sequencer, ClusterBus bus, NodeProperties node, NodeMetrics metrics, ClusterProperties cluster) {
+        return new ClusterRouter(hub, local, directory, sessions, membership, presence, groups::presenceEvents, history, sequencer, bus, node.id(), metrics,
                 cluster.redis().heartbeatInterval().toMillis());
     }
 

@@ -16,6 +16,9 @@ import io.wsgrid.common.protocol.StreamPosition;
 import io.wsgrid.node.cluster.Envelope.Kind;
 import io.wsgrid.node.cluster.redis.Keys;
 import io.wsgrid.node.cluster.redis.RedisDirectory;
+import io.wsgrid.node.cluster.redis.RedisGroupPresence;
+import io.wsgrid.node.cluster.redis.RedisMembership;
+import io.wsgrid.node.cluster.redis.RedisSessionIndex;
 import io.wsgrid.node.delivery.LocalDelivery;
 import io.wsgrid.node.delivery.Router;
 import io.wsgrid.node.delivery.Sequencer;
@@ -42,6 +45,16 @@ import org.springframework.context.SmartLifecycle;
  * the Redis bus) or has no session of the user after all (stale presence), it is queued unless the user connected
  * elsewhere meanwhile. Presence heals: a node whose presence write failed, or whose liveness key vanished, writes its
  * whole state again at the next heartbeat and then hands its users whatever was queued for them meanwhile.
+ *
+ * <p>Durable membership ({@link RedisMembership}) is read by every session as it opens, after it is in the hub: a
+ * membership stored before that read is applied by it, one stored after reaches the session through the bus's join
+ * command, so none is missed (one applied twice is a no-op). One session is found through the
+ * {@link RedisSessionIndex} and reached over the bus.
+ *
+ * <p>Presence events: in groups whose namespace enables them, every join and leave of a session here updates the
+ * group's cluster-wide counts in one script ({@link RedisGroupPresence}); the node whose change was a user's first
+ * join or last leave writes the {@code presence} frame to the group's sessions here and on every other node. A dead
+ * node's sessions are reported as leaves by the live node that sweeps it. Events are live only, like broadcasts.
  */
 final class ClusterRouter implements Router, SmartLifecycle {
 
@@ -52,6 +65,10 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private final Hub hub;
     private final LocalDelivery local;
     private final RedisDirectory directory;
+    private final RedisSessionIndex sessions;
+    private final RedisMembership membership;
+    private final RedisGroupPresence presence;
+    private final java.util.function.Predicate<String> presenceEvents;
     private final History history;
     private final Sequencer sequencer;
     private final ClusterBus bus;
@@ -71,11 +88,16 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private final java.util.concurrent.atomic.AtomicInteger drainsAfterRestore = new java.util.concurrent.atomic.AtomicInteger();
     private static final int DRAINS_AFTER_RESTORE = 3;
 
-    ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, History history, Sequencer sequencer, ClusterBus bus,
-            String nodeId, NodeMetrics metrics, long heartbeatMillis) {
+    ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisSessionIndex sessions, RedisMembership membership,
+            RedisGroupPresence presence, java.util.function.Predicate<String> presenceEvents, History history, Sequencer sequencer,
+            ClusterBus bus, String nodeId, NodeMetrics metrics, long heartbeatMillis) {
+        this.presence = presence;
+        this.presenceEvents = presenceEvents;
         this.hub = hub;
         this.local = local;
         this.directory = directory;
+        this.sessions = sessions;
+        this.membership = membership;
         this.history = history;
         this.sequencer = sequencer;
         this.bus = bus;
@@ -167,8 +189,14 @@ final class ClusterRouter implements Router, SmartLifecycle {
         return directory.connected(session.tenant(), session.user()).thenApply(connected -> {
             session.markRegistered();
             local.follow(stream, connected.top());
+            sessions.opened(session.id(), session.tenant(), session.user());
             return new Opened(connected.top(), connected.queued());
-        });
+        }).thenCompose(opened -> membership.groupsOf(session.tenant(), session.user()).thenApply(groups -> {
+            for (String group : local.joinDurable(session, groups)) {
+                joined(session, group);
+            }
+            return opened;
+        }));
     }
 
     @Override
@@ -176,9 +204,11 @@ final class ClusterRouter implements Router, SmartLifecycle {
         boolean wasRegistered = hub.unregister(session);
         local.closed(session);
         if (wasRegistered && session.isRegistered()) {
-            directory.disconnected(session.tenant(), session.user());
+            directory.disconnected(session.tenant(), session.user())
+                    .whenComplete((x, error) -> sessions.closed(session.id(), session.tenant(), session.user()));
             for (String group : session.groups()) {
                 directory.membership(session.tenant(), group, session.user(), -1);
+                trackPresence(session.tenant(), group, session.user(), -1);
             }
         }
     }
@@ -186,23 +216,80 @@ final class ClusterRouter implements Router, SmartLifecycle {
     @Override
     public void joined(Session session, String group) {
         directory.membership(session.tenant(), group, session.user(), 1);
+        trackPresence(session.tenant(), group, session.user(), 1);
     }
 
     @Override
     public void left(Session session, String group) {
         directory.membership(session.tenant(), group, session.user(), -1);
+        trackPresence(session.tenant(), group, session.user(), -1);
+    }
+
+    private void trackPresence(String tenant, String group, String user, int delta) {
+        if (presenceEvents.test(group)) {
+            presence.change(tenant, group, user, delta).whenComplete((transition, error) -> {
+                if (transition != null) {
+                    announce(transition);
+                }
+                else if (error != null) {
+                    log.debug("presence of {} in {} not counted: {}", user, group, error.toString());
+                }
+            });
+        }
+    }
+
+    /** Writes a presence event to the group's sessions here and on every other node. */
+    private void announce(RedisGroupPresence.Transition t) {
+        byte[] frame = LocalDelivery.presenceFrame(t.group(), t.user(), t.join());
+        local.presence(t.tenant(), t.group(), frame);
+        bus.publishToAll(new Envelope(Kind.PRESENCE, nodeId, "", t.tenant(), t.group(), t.user(), 0, "", frame));
     }
 
     @Override
     public CompletionStage<Void> joinUser(String tenant, String user, String group) {
-        joinLocally(tenant, user, group);
-        return bus.publishToAll(Envelope.control(Kind.JOIN, nodeId, tenant, user, group));
+        return membership.add(tenant, user, group).thenCompose(x -> {
+            joinLocally(tenant, user, group);
+            return bus.publishToAll(Envelope.control(Kind.JOIN, nodeId, tenant, user, group));
+        });
     }
 
     @Override
     public CompletionStage<Void> leaveUser(String tenant, String user, String group) {
-        leaveLocally(tenant, user, group);
-        return bus.publishToAll(Envelope.control(Kind.LEAVE, nodeId, tenant, user, group));
+        return membership.remove(tenant, user, group).thenCompose(x -> {
+            leaveLocally(tenant, user, group);
+            return bus.publishToAll(Envelope.control(Kind.LEAVE, nodeId, tenant, user, group));
+        });
+    }
+
+    @Override
+    public CompletionStage<List<String>> members(String tenant, String group) {
+        return membership.members(tenant, group);
+    }
+
+    @Override
+    public CompletionStage<Boolean> toSession(String tenant, String session, java.util.function.Function<String, byte[]> encode,
+            long acceptedNanos) {
+        if (local.toSession(tenant, session, encode, acceptedNanos)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return sessions.find(tenant, session).thenCompose(at -> at == null || at.node().equals(nodeId)
+                ? CompletableFuture.completedFuture(false)
+                : bus.publishTo(at.node(), Envelope.session(Kind.SESSION, nodeId, at.node(), tenant, session, encode.apply(at.user()))));
+    }
+
+    @Override
+    public CompletionStage<Boolean> closeSession(String tenant, String session) {
+        if (local.closeSession(tenant, session)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return sessions.find(tenant, session).thenCompose(at -> at == null || at.node().equals(nodeId)
+                ? CompletableFuture.completedFuture(false)
+                : bus.publishTo(at.node(), Envelope.session(Kind.CLOSE_SESSION, nodeId, at.node(), tenant, session, new byte[0])));
+    }
+
+    @Override
+    public CompletionStage<OnlinePage> online(String tenant, String cursor, int limit) {
+        return sessions.online(tenant, cursor, limit).thenApply(page -> new OnlinePage(page.users(), page.cursor()));
     }
 
     private void joinLocally(String tenant, String user, String group) {
@@ -268,6 +355,9 @@ final class ClusterRouter implements Router, SmartLifecycle {
             case JOIN -> joinLocally(e.tenant(), e.target(), e.extra());
             case LEAVE -> leaveLocally(e.tenant(), e.target(), e.extra());
             case KICK -> local.kick(e.tenant(), e.target());
+            case SESSION -> local.toSession(e.tenant(), e.extra(), user -> e.payload(), now);
+            case CLOSE_SESSION -> local.closeSession(e.tenant(), e.extra());
+            case PRESENCE -> local.presence(e.tenant(), e.target(), e.payload());
         }
     }
 
@@ -279,7 +369,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
         }
         busWasDown = !busUp;
         directory.heartbeat().thenCompose(vanished -> {
-            if (!vanished && !directory.isStale()) {
+            if (!vanished && !directory.isStale() && !sessions.isStale()) {
                 if (drainsAfterRestore.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     return drainLocalUsers(hub.localState(Keys::member));
                 }
@@ -289,10 +379,16 @@ final class ClusterRouter implements Router, SmartLifecycle {
             Hub.LocalState state = hub.localState(Keys::member);
             log.info("node {} writes its presence again ({} users): {}", nodeId, state.sessionsPerUser().size(),
                     vanished ? "its liveness key had vanished" : "a presence write had failed");
-            return directory.restore(state.sessionsPerUser(), state.groups()).thenCompose(x -> drainLocalUsers(state));
+            java.util.Map<String, String[]> byId = new java.util.HashMap<>();
+            hub.sessionsById().forEach((id, s) -> byId.put(id, new String[] {s.tenant(), s.user()}));
+            return directory.restore(state.sessionsPerUser(), state.groups()).thenCompose(x -> sessions.restore(byId))
+                    .thenCompose(x -> presence.restore(RedisGroupPresence.tracked(state.groups(), presenceEvents)))
+                    .thenAccept(transitions -> transitions.forEach(this::announce))
+                    .thenCompose(x -> drainLocalUsers(state));
         }).thenCompose(x -> directory.deadNodes()).thenCompose(deadNow -> {
             dead = Set.copyOf(deadNow);
-            return directory.sweepDeadNodes();
+            return presence.sweepDeadNodes().thenAccept(leaves -> leaves.forEach(this::announce))
+                    .thenCompose(x -> directory.sweepDeadNodes());
         }).whenComplete((x, error) -> {
             if (error != null) {
                 log.debug("heartbeat failed: {}", error.toString());

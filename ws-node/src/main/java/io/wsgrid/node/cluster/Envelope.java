@@ -25,7 +25,13 @@ public record Envelope(Kind kind, String origin, String to, String tenant, Strin
     private static final byte[] NONE = new byte[0];
 
     public enum Kind {
-        USER, GROUP, BROADCAST, JOIN, LEAVE, KICK;
+        USER, GROUP, BROADCAST, JOIN, LEAVE, KICK,
+        /** A live frame for one session ({@code extra}) on node {@code to}. */
+        SESSION,
+        /** Close one session ({@code extra}) on node {@code to} with 4500. */
+        CLOSE_SESSION,
+        /** A presence frame for the sessions of group {@code target} (the user in {@code extra}) on every node. */
+        PRESENCE;
 
         private static final Kind[] VALUES = values();
     }
@@ -43,6 +49,11 @@ public record Envelope(Kind kind, String origin, String to, String tenant, Strin
     /** A broadcast for every node. */
     public static Envelope broadcast(String origin, String tenant, byte[] frame) {
         return new Envelope(Kind.BROADCAST, origin, "", tenant, "", "", 0, "", frame);
+    }
+
+    /** A frame for one session on node {@code to}, or (with an empty frame and {@link Kind#CLOSE_SESSION}) its close. */
+    public static Envelope session(Kind kind, String origin, String to, String tenant, String session, byte[] frame) {
+        return new Envelope(kind, origin, to, tenant, "", session, 0, "", frame);
     }
 
     /** A command for every node. */

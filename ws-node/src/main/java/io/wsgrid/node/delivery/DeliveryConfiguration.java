@@ -53,7 +53,8 @@ class DeliveryConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "wsgrid.cluster.bus", havingValue = "memory", matchIfMissing = true)
-    LocalRouter localRouter(Hub hub, LocalDelivery local, InMemoryHistory history, InMemoryOfflineStore offline, NodeProperties node) {
-        return new LocalRouter(hub, local, history, offline, node.id());
+    LocalRouter localRouter(Hub hub, LocalDelivery local, InMemoryHistory history, InMemoryOfflineStore offline, NodeProperties node,
+            GroupPolicy groups) {
+        return new LocalRouter(hub, local, history, offline, node.id(), groups::presenceEvents);
     }
 }

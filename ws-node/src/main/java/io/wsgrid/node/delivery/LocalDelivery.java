@@ -115,6 +115,55 @@ public final class LocalDelivery implements Sequencer.Sink {
         return left;
     }
 
+    /**
+     * Joins a session that just opened to its user's durable groups, each at the group's top like a {@code join}
+     * frame; returns the groups it newly joined.
+     */
+    public java.util.List<String> joinDurable(Session session, java.util.Collection<String> groups) {
+        java.util.List<String> joined = new java.util.ArrayList<>(groups.size());
+        for (String group : groups) {
+            if (hub.join(session, group) == Hub.JoinResult.JOINED) {
+                join(session, group);
+                joined.add(group);
+            }
+        }
+        return joined;
+    }
+
+    /**
+     * Writes a live frame (no stream position) to this node's session with that id, encoded from its user, if it is
+     * here and of the tenant; returns whether it was.
+     */
+    public boolean toSession(String tenant, String id, java.util.function.Function<String, byte[]> encode, long acceptedNanos) {
+        Session s = hub.session(id);
+        if (s == null || !s.tenant().equals(tenant) || !s.isOpen()) {
+            return false;
+        }
+        outbound.dispatchUser(new Session[] {s}, Frames.text(PooledByteBufAllocator.DEFAULT, encode.apply(s.user())), 0, null, acceptedNanos);
+        return true;
+    }
+
+    /** Closes this node's session with that id with 4500, if it is here and of the tenant; returns whether it was. */
+    public boolean closeSession(String tenant, String id) {
+        Session s = hub.session(id);
+        return s != null && s.tenant().equals(tenant) && s.close(CloseCode.KICKED, "kicked");
+    }
+
+    /**
+     * Writes a {@code presence} frame of {@code group} (not a stream message: no offset, not replayable) to this node's
+     * sessions in the group.
+     */
+    public void presence(String tenant, String group, byte[] frame) {
+        outbound.dispatchGroup(hub.groupSessions(tenant, group), Frames.text(PooledByteBufAllocator.DEFAULT, frame), group, 0, null,
+                System.nanoTime());
+    }
+
+    /** Encodes a presence event of {@code user} in {@code group}. */
+    public static byte[] presenceFrame(String group, String user, boolean join) {
+        return io.wsgrid.common.protocol.ProtocolCodec.INSTANCE.encode(new io.wsgrid.common.protocol.ServerMessage.Presence(group, user,
+                join ? io.wsgrid.common.protocol.ServerMessage.PresenceEvent.JOIN : io.wsgrid.common.protocol.ServerMessage.PresenceEvent.LEAVE));
+    }
+
     /** Closes the user's sessions here with 4500; returns how many were open. */
     public int kick(String tenant, String user) {
         int closed = 0;

@@ -65,6 +65,22 @@ public class Messenger {
         return id;
     }
 
+    /**
+     * Sends to one session, wherever it is; live only (no offset, not queued). Completes with the message id, or null
+     * when the session is gone.
+     */
+    public CompletionStage<String> toSession(String tenant, String session, RawJson data) {
+        long accepted = System.nanoTime();
+        String id = Uuid7.nextString();
+        return router.toSession(tenant, session, user -> encode(id, null, new Target.User(user), data), accepted)
+                .thenApply(found -> {
+                    if (found) {
+                        metrics.accepted(Kind.USER);
+                    }
+                    return found ? id : null;
+                });
+    }
+
     private static byte[] encode(String id, String from, Target target, RawJson data) {
         return ProtocolCodec.INSTANCE.encode(new ServerMessage.Delivery(id, from, target, data, System.currentTimeMillis(), null));
     }

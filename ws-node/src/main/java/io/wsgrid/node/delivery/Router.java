@@ -51,11 +51,41 @@ public interface Router extends SessionLifecycle {
     /** A local session left a group. */
     void left(Session session, String group);
 
-    /** Joins every session of the user, on every node, to the group. */
+    /**
+     * Makes the user a durable member of the group: stored (Redis when clustered, memory standalone), every session of
+     * the user on every node joins now, and every session the user opens later joins as it opens, until
+     * {@link #leaveUser}. Survives reconnects and, when clustered, the death of any node.
+     */
     CompletionStage<Void> joinUser(String tenant, String user, String group);
 
-    /** Removes every session of the user, on every node, from the group. */
+    /** Ends the user's durable membership and removes every session of the user, on every node, from the group. */
     CompletionStage<Void> leaveUser(String tenant, String user, String group);
+
+    /** The group's durable members (set by {@link #joinUser}), sorted. */
+    CompletionStage<List<String>> members(String tenant, String group);
+
+    /**
+     * Writes a {@code message} frame (no stream position: live only, not in any history), encoded by {@code encode}
+     * from the session's user, to one session wherever it is in the cluster. Completes with false when no live node
+     * has a session with that id in the tenant. A session that closes while the message travels does not get it.
+     */
+    CompletionStage<Boolean> toSession(String tenant, String session, java.util.function.Function<String, byte[]> encode,
+            long acceptedNanos);
+
+    /** Closes one session with 4500, wherever it is; completes with false when there is none. */
+    CompletionStage<Boolean> closeSession(String tenant, String session);
+
+    /** A page of the tenant's online users; {@code cursor} is null on the last page. */
+    record OnlinePage(List<String> users, String cursor) {
+    }
+
+    /**
+     * Pages through the users of the tenant with a session on a live node. {@code cursor} is null for the first page,
+     * then the previous page's cursor; like Redis {@code SCAN}, a page may hold fewer than {@code limit} users (even
+     * none) before the end, a user online for the whole iteration is listed at least once, and one that connects or
+     * disconnects meanwhile may or may not be.
+     */
+    CompletionStage<OnlinePage> online(String tenant, String cursor, int limit);
 
     /** Closes every session of the user on every node; completes with how many there were. */
     CompletionStage<Integer> kick(String tenant, String user);

@@ -25,6 +25,8 @@ public class Hub implements SessionRegistry {
     private static final Session[] NONE = new Session[0];
 
     private final Shard[] shards;
+    /** Every registered session by id (REST calls address one session). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Session> byId = new java.util.concurrent.ConcurrentHashMap<>();
     private final int mask;
     private final int maxGroupsPerSession;
 
@@ -58,6 +60,7 @@ public class Hub implements SessionRegistry {
         Shard shard = shardOf(s.tenant(), s.user());
         synchronized (shard) {
             shard.add(s);
+            byId.put(s.id(), s);
             return whileLocked.get();
         }
     }
@@ -66,8 +69,35 @@ public class Hub implements SessionRegistry {
     public boolean unregister(Session s) {
         Shard shard = shardOf(s.tenant(), s.user());
         synchronized (shard) {
-            return shard.remove(s);
+            boolean removed = shard.remove(s);
+            if (removed) {
+                byId.remove(s.id(), s);
+            }
+            return removed;
         }
+    }
+
+    /** The registered session with that id, or null. */
+    public Session session(String id) {
+        return byId.get(id);
+    }
+
+    /** Every registered session by id (a live view, for writing the cluster state again). */
+    public java.util.Map<String, Session> sessionsById() {
+        return java.util.Collections.unmodifiableMap(byId);
+    }
+
+    /** The distinct users of the tenant with a session on this node, sorted. */
+    public java.util.NavigableSet<String> tenantUsers(String tenant) {
+        java.util.TreeSet<String> users = new java.util.TreeSet<>();
+        for (Session[] snapshot : tenantSessions(tenant)) {
+            if (snapshot != null) {
+                for (Session s : snapshot) {
+                    users.add(s.user());
+                }
+            }
+        }
+        return users;
     }
 
     public JoinResult join(Session s, String group) {

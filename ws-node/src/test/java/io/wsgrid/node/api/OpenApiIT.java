@@ -45,7 +45,10 @@ class OpenApiIT {
                 "POST /api/v1/users/{user}/messages", "POST /api/v1/groups/{group}/messages", "POST /api/v1/broadcast",
                 "PUT /api/v1/groups/{group}/members/{user}", "DELETE /api/v1/groups/{group}/members/{user}",
                 "GET /api/v1/users/{user}", "GET /api/v1/groups/{group}", "DELETE /api/v1/users/{user}/sessions",
-                "GET /api/v1/stats");
+                "GET /api/v1/stats", "POST /api/v1/batch", "POST /api/v1/sessions/{session}/messages",
+                "DELETE /api/v1/sessions/{session}", "GET /api/v1/users");
+        assertThat(api.path("paths").path("/api/v1/batch").path("post").path("requestBody").path("content").path("application/json")
+                .path("schema").path("$ref").asString()).isEqualTo("#/components/schemas/Batch");
         JsonNode send = api.path("paths").path("/api/v1/users/{user}/messages").path("post");
         assertThat(send.path("requestBody").path("content").path("application/json").path("schema").path("$ref").asString())
                 .isEqualTo("#/components/schemas/Message");

@@ -154,7 +154,7 @@ class WebSocketEndpointIT {
         assertThat(rest().put("/api/v1/groups/ops/members/mem").status()).isEqualTo(204);
         tab1.expect(ServerMessage.Joined.class);
         tab2.expect(ServerMessage.Joined.class);
-        assertThat(rest().get("/api/v1/groups/ops").body()).isEqualTo("{\"group\":\"ops\",\"users\":[\"mem\"],\"sessions\":2}");
+        assertThat(rest().get("/api/v1/groups/ops").body()).isEqualTo("{\"group\":\"ops\",\"users\":[\"mem\"],\"sessions\":2,\"members\":[\"mem\"]}");
         rest().post("/api/v1/groups/ops/messages", "{\"data\":true}");
         assertThat(tab1.expect(Delivery.class).data().json()).isEqualTo("true");
         assertThat(tab2.expect(Delivery.class).data().json()).isEqualTo("true");

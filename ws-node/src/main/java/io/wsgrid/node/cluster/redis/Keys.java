@@ -62,6 +62,50 @@ public record Keys(String prefix) {
         return prefix + ":nodegroups:" + node;
     }
 
+    /** A node's sessions: a hash of session id to "tenant SEP user" (REST calls address one session). */
+    String nodeSessions(String node) {
+        return prefix + ":sessions:" + node;
+    }
+
+    /** The tenant's users that connected recently (a sorted set scored by connect time), pruned lazily. */
+    String online(String tenant) {
+        return prefix + ":online:{" + tenant + "}";
+    }
+
+    /** The user's durable groups (a set), in the user's slot. */
+    String userGroups(String tenant, String user) {
+        return prefix + ":ugroups:" + tag(tenant, user);
+    }
+
+    /** The group's durable members (a set), in the group's slot. */
+    String groupMembers(String tenant, String group) {
+        return prefix + ":gmembers:" + tag(tenant, group);
+    }
+
+    /** A group's session count per user over the cluster (presence events), in the group's slot. */
+    String groupPresence(String tenant, String group) {
+        return prefix + ":gpres:" + tag(tenant, group);
+    }
+
+    /** Each node's share of {@link #groupPresence}: "node SEP user" to sessions, in the same slot. */
+    String groupPresenceShares(String tenant, String group) {
+        return prefix + ":gpresn:" + tag(tenant, group);
+    }
+
+    /** The "tenant SEP group" entries a node has a presence share in. */
+    String nodePresenceGroups(String node) {
+        return prefix + ":presgroups:" + node;
+    }
+
+    /** The nodes that have presence shares (so dead ones are found even after the node list forgot them). */
+    String presenceNodes() {
+        return prefix + ":presnodes";
+    }
+
+    String presenceJanitorLock(String node) {
+        return prefix + ":presjanitor:" + node;
+    }
+
     String janitorLock(String node) {
         return prefix + ":janitor:" + node;
     }

@@ -428,7 +428,8 @@ public final class RedisDirectory {
             dels.add(redis.del(keys.nodeGroups(node)).toCompletableFuture());
             return CompletableFuture.allOf(dels.toArray(CompletableFuture[]::new));
         });
-        return users.thenCombine(groups, (a, b) -> null);
+        CompletionStage<Long> sessions = redis.del(keys.nodeSessions(node));
+        return users.thenCombine(groups, (a, b) -> null).thenCombine(sessions, (a, b) -> null);
     }
 
     /** Marks this node gone at once (graceful shutdown), instead of waiting for its key to expire. */
