@@ -213,6 +213,14 @@ class GatewayIT {
     }
 
     @Test
+    void aTextFrameThatIsNotUtf8IsClosedWith1007ThroughTheGateway() throws Exception {
+        try (NettyWsClient client = new NettyWsClient(relay.port(), "bad-utf8", false)) {
+            client.sendTextBytes(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            assertThat(client.closeCode()).isEqualTo(1007);
+        }
+    }
+
+    @Test
     void compressedAndBinarySessionsPassThroughIntact() throws Exception {
         try (NettyWsClient compressed = new NettyWsClient(relay.port(), "deflate-user", true)) {
             assertThat(compressed.negotiatedExtensions()).contains("permessage-deflate");

@@ -55,7 +55,8 @@ final class NettyWsClient implements AutoCloseable {
                 if (compress) {
                     ch.pipeline().addLast(WebSocketClientCompressionHandler.INSTANCE);
                 }
-                ch.pipeline().addLast(new WebSocketClientProtocolHandler(handshaker), new SimpleChannelInboundHandler<WebSocketFrame>() {
+                // Close frames reach the handler below (handleCloseFrames false), so a test can read the code.
+                ch.pipeline().addLast(new WebSocketClientProtocolHandler(handshaker, false), new SimpleChannelInboundHandler<WebSocketFrame>() {
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                         if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
@@ -66,6 +67,11 @@ final class NettyWsClient implements AutoCloseable {
 
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+                        if (frame instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame close) {
+                            closeCode.complete(close.statusCode());
+                            ctx.close();
+                            return;
+                        }
                         if (frame instanceof TextWebSocketFrame text && !text.text().startsWith("{\"type\":\"connected\"")) {
                             texts.add(text.text());
                         }
@@ -87,6 +93,18 @@ final class NettyWsClient implements AutoCloseable {
     void sendText(String text) {
         channel.writeAndFlush(new TextWebSocketFrame(text));
     }
+
+    /** Sends a text frame with exactly these payload bytes, valid UTF-8 or not. */
+    void sendTextBytes(byte[] payload) {
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload)));
+    }
+
+    /** The close code the server (through the gateway) sent, within 10 s. */
+    int closeCode() throws Exception {
+        return closeCode.get(10, TimeUnit.SECONDS);
+    }
+
+    private final java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
 
     void sendBinary(String text) {
         channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
