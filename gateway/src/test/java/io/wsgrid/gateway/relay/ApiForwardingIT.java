@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when no node is up. Health checks are slowed to a crawl so the silent nodes stay UP for the test.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.gateway.port=0",
-        "wsgrid.admin.password=test-secret", "wsgrid.gateway.health.interval=1h", "wsgrid.admin.poll-interval=1h",
+        "wsgrid.admin.password=test-secret", "wsgrid.gateway.health.interval=1h", "wsgrid.admin.poll-interval=1h", "wsgrid.admin.history=1h",
         "wsgrid.gateway.api.response-timeout=1s"})
 class ApiForwardingIT {
 
