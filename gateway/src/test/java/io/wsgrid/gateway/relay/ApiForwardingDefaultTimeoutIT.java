@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** With the default timeouts, a call to a node that never answers gets 504 within 11 s instead of hanging. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"wsgrid.gateway.port=0",
-        "wsgrid.admin.password=test-secret", "wsgrid.gateway.health.interval=1h", "wsgrid.admin.poll-interval=1h"})
+        "wsgrid.admin.password=test-secret", "wsgrid.gateway.health.interval=1h", "wsgrid.admin.poll-interval=1h", "wsgrid.admin.history=1h"})
 class ApiForwardingDefaultTimeoutIT {
 
     static final SilentBackend SILENT = ApiForwardingIT.silent();
