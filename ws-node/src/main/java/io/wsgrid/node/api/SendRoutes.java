@@ -2,7 +2,6 @@ package io.wsgrid.node.api;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletionException;
 
 import io.wsgrid.common.protocol.DecodeResult;
 import io.wsgrid.common.protocol.Names;
@@ -104,13 +103,13 @@ class SendRoutes {
         try {
             boolean dry = dryRun.matches(request.headers().firstHeader(RestWarmup.HEADER));
             String tenant = dry ? null : tenants.resolve(request.headers().asHttpHeaders()).name();
-            String name = name(request.pathVariable(what), what);
+            String name = MessagingController.name(request.pathVariable(what), what);
             return request.bodyToMono(byte[].class)
                     .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST, "No request body")))
                     .flatMap(body -> {
                         RawJson data = data(body);
                         return dry ? Mono.just(dryRun.answer(name, data))
-                                : send.apply(tenant, name, data).onErrorMap(SendRoutes::unavailable);
+                                : send.apply(tenant, name, data).onErrorMap(MessagingController::unavailable);
                     })
                     .flatMap(answer -> ServerResponse.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON).bodyValue(answer))
                     .onErrorResume(error -> problem(request, error));
@@ -147,20 +146,6 @@ class SendRoutes {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setInstance(URI.create(request.requestPath().value()));
         return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(problem);
-    }
-
-    /** History (Redis) could not take the message: it was not accepted, and the caller may retry. */
-    private static Throwable unavailable(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof ResponseStatusException ? cause
-                : new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the message could not be stored, retry later: " + cause.getClass().getSimpleName());
-    }
-
-    private static String name(String value, String what) {
-        if (!Names.isValid(value)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, what + " must be 1 to " + Names.MAX_LENGTH + " characters without control characters");
-        }
-        return value;
     }
 
     private static RawJson data(byte[] body) {

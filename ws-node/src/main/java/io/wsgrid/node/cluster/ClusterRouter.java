@@ -404,17 +404,13 @@ final class ClusterRouter implements Router, SmartLifecycle {
             drains.add(directory.drain(tu[0], tu[1]).thenAccept(frames -> {
                 StreamId stream = StreamId.user(tu[0], tu[1]);
                 long now = System.nanoTime();
-                frames.stream().map(f -> java.util.Map.entry(f, positionOf(f))).filter(e -> e.getValue() != null)
+                frames.stream().map(f -> java.util.Map.entry(f, ProtocolCodec.positionOf(f))).filter(e -> e.getValue() != null)
                         .sorted(Comparator.comparingLong(e -> e.getValue().offset()))
                         .forEach(e -> local.offer(stream, e.getValue(), e.getKey(), now));
                 metrics.offlineDrained(frames.size());
             }).toCompletableFuture());
         });
         return CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new));
-    }
-
-    private static StreamPosition positionOf(byte[] frame) {
-        return ProtocolCodec.positionOf(frame);
     }
 
     @Override

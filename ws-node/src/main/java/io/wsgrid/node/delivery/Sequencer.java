@@ -245,8 +245,4 @@ public final class Sequencer {
         }
     }
 
-    /** Streams followed now (for tests and stats). */
-    int size() {
-        return streams.size();
-    }
 }

@@ -69,11 +69,6 @@ public class SessionStreams {
         });
     }
 
-    /** Whether the session was opened with {@code resume=1} and has not resumed yet. Event loop only. */
-    public boolean awaitingResume(Session session) {
-        return session.awaitingResume;
-    }
-
     /** Takes the session's resume: from now on a second {@code resume} frame is refused. Event loop only. */
     public boolean startResume(Session session) {
         if (!session.awaitingResume) {

@@ -110,14 +110,6 @@ public record Keys(String prefix) {
         return prefix + ":janitor:" + node;
     }
 
-    String nodeChannel(String node) {
-        return prefix + ":ch:node:" + node;
-    }
-
-    String allChannel() {
-        return prefix + ":ch:all";
-    }
-
     public static String member(String tenant, String name) {
         return tenant + SEP + name;
     }
