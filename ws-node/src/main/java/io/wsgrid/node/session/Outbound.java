@@ -93,7 +93,9 @@ public class Outbound {
                 loops &= loops - 1;
                 LoopWriter writer = writers[index];
                 FanOutTask task = new FanOutTask(writer, recipients, frame.retain(), kind, group, offset, epoch, acceptedNanos);
-                if (writer.loop.inEventLoop()) {
+                // A stream message always queues behind the loop's pending tasks: one passed on earlier from another
+                // thread may wait there, and writing this one first would make the session's cursor skip it.
+                if (offset == 0 && writer.loop.inEventLoop()) {
                     task.run();
                 }
                 else {

@@ -38,6 +38,8 @@ final class Inbox implements AutoCloseable {
     final List<StreamRecovery> recoveries = new CopyOnWriteArrayList<>();
     volatile String node;
     volatile long connectedNanos;
+    /** Each session's node, in order: more than one means the client reconnected. */
+    final List<String> sessions = new CopyOnWriteArrayList<>();
 
     Inbox(String user, URI url, HttpClient http) {
         this.user = user;
@@ -56,6 +58,7 @@ final class Inbox implements AutoCloseable {
 
     private void connected(ServerMessage.Connected connected) {
         node = connected.node();
+        sessions.add(connected.node());
         connectedNanos = System.nanoTime();
     }
 
@@ -84,6 +87,12 @@ final class Inbox implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** What a failure report needs to tell a server fault from a client one. */
+    String report() {
+        return user + " sessions=" + sessions + " recoveries=" + recoveries + " duplicatesDropped=" + duplicates() + " accepted="
+                + new java.util.TreeSet<>(accepted) + " delivered=" + delivered;
     }
 
     @Override

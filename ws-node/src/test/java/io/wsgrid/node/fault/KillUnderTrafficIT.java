@@ -158,6 +158,8 @@ class KillUnderTrafficIT {
                         moved, reconnectMillis, reconnects, settledMillis, drops,
                         inboxes.stream().filter(i -> !i.missing().isEmpty()).map(i -> i.user + "@" + i.node + i.missing()).toList());
 
+                inboxes.stream().filter(i -> !i.missing().isEmpty() || !i.contiguous() || i.duplicates() > 0)
+                        .forEach(i -> System.out.println("FAULT kill-9 detail " + i.report()));
                 assertThat(statuses.keySet()).as("answers of the surviving nodes").containsOnly(202);
                 for (Inbox inbox : inboxes) {
                     assertThat(inbox.missing()).as("accepted but never delivered to " + inbox.user + " (on " + inbox.node + ")").isEmpty();

@@ -1,10 +1,14 @@
 package io.wsgrid.node.session;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.metrics.NodeMetrics.Kind;
@@ -58,4 +62,35 @@ class OutboundTests {
         assertThat(registry.counter("wsgrid.deliveries", "kind", "broadcast").count()).isEqualTo(2);
     }
 
+    @Test
+    void streamMessagesLeaveInTheOrderTheyWerePassedOnEvenWhenTheLaterOneIsPassedOnFromTheSessionsLoop() throws Exception {
+        Outbound outbound = outbound(1024);
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            EmbeddedChannel channel = new EmbeddedChannel();
+            Session session = TestSessions.create("t", "a", channel, outbound.register(loop));
+            loop.submit(() -> {
+                // Offset 6 is passed on from another thread while the session's loop is busy (its task waits in the
+                // loop's queue), then offset 7 from the loop itself, as a REST call served on that loop would.
+                Thread other = Thread.ofPlatform().start(() -> outbound.dispatchUser(new Session[] {session}, frame("six"), 6, "e", 0));
+                other.join();
+                outbound.dispatchUser(new Session[] {session}, frame("seven"), 7, "e", 0);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+
+            List<String> written = loop.submit(() -> {
+                channel.flush(); // this plain loop never runs the writer's end-of-iteration flush
+                List<String> out = new ArrayList<>();
+                for (ByteBuf buf; (buf = channel.readOutbound()) != null;) {
+                    out.add(new String(Frames.payload(buf), StandardCharsets.UTF_8));
+                    buf.release();
+                }
+                return out;
+            }).get(5, TimeUnit.SECONDS);
+            assertThat(written).containsExactly("six", "seven");
+        }
+        finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
 }
