@@ -48,6 +48,14 @@ public final class LocalDelivery implements Sequencer.Sink {
         }
     }
 
+    @Override
+    public boolean follows(StreamId stream) {
+        return switch (stream.kind()) {
+            case USER -> hasUser(stream.tenant(), stream.name());
+            case GROUP -> hub.hasGroup(stream.tenant(), stream.name());
+        };
+    }
+
     /**
      * Offers a stream message to the sequencer, which passes it on in offset order. Group messages reach every node;
      * one with no session in the group is not sequenced at all (no state, no history reads for gaps nobody here sees).
@@ -65,11 +73,9 @@ public final class LocalDelivery implements Sequencer.Sink {
         sequencer.follow(stream, top);
     }
 
-    /** A session of the user closed: when it was the user's last one here, nothing here follows its stream any more. */
+    /** A session of the user closed: when it was the user's last one here, its stream is forgotten. */
     public void closed(Session session) {
-        if (!hasUser(session.tenant(), session.user())) {
-            sequencer.forget(StreamId.user(session.tenant(), session.user()));
-        }
+        sequencer.forget(StreamId.user(session.tenant(), session.user()));
     }
 
     /** Whether the user has a session on this node. */

@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * reordering and close by themselves). A gap that history cannot fill any more is skipped and counted
  * ({@code wsgrid_drops_total{reason="history_gap"}}); the sessions of that stream learn it when they resume.
  *
+ * <p>A stream's position comes from the sessions that follow it ({@link #follow}: the top their {@code connected},
+ * {@code joined} or resume reported). A message that arrives before any follower gave one (in the moment between a
+ * session entering the hub and its top being read) does not set the position by itself, since an earlier offset may
+ * still be on its way: it waits with whatever else comes until a follower anchors the stream, or at most the grace.
+ * A stream is kept while a session here follows it, so this happens only around a stream's first follower.
+ *
  * <p>Thread-safe: each stream's state is guarded by its own monitor, and messages are passed on under it, so the
  * order in which {@link Sink} sees them is the offset order. Passing on never blocks (it posts to event loops).
  */
@@ -41,6 +47,9 @@ public final class Sequencer {
     /** Where ordered messages go: this node's sessions of the stream. */
     public interface Sink {
         void deliver(StreamId stream, long offset, String epoch, byte[] frame, long acceptedNanos);
+
+        /** Whether a session of this node follows the stream (its state must then be kept). */
+        boolean follows(StreamId stream);
     }
 
     private record Pending(byte[] frame, long acceptedNanos) {
@@ -49,6 +58,8 @@ public final class Sequencer {
     private static final class Stream {
         String epoch;
         long last;
+        /** False until a follower gave the stream its position: messages wait in {@code pending} meanwhile. */
+        boolean anchored;
         final TreeMap<Long, Pending> pending = new TreeMap<>();
         boolean fetching;
         long touchedNanos;
@@ -78,20 +89,29 @@ public final class Sequencer {
         Stream stream = streams.computeIfAbsent(id, k -> new Stream());
         synchronized (stream) {
             stream.touchedNanos = System.nanoTime();
-            if (stream.epoch == null || !stream.epoch.equals(top.epoch())) {
-                stream.epoch = top.epoch();
-                stream.last = top.offset();
+            boolean sameEpoch = top.epoch().equals(stream.epoch);
+            if (stream.anchored && sameEpoch) {
+                return;
+            }
+            // A first follower, or the stream was reset: start at its top; what waited past the top goes on.
+            stream.anchored = true;
+            stream.epoch = top.epoch();
+            stream.last = top.offset();
+            if (!sameEpoch) {
                 stream.pending.clear();
             }
+            drain(id, stream);
+            fillGap(id, stream);
         }
     }
 
     /**
-     * No session of this node follows the stream any more: its state goes, so a session that follows it later starts
-     * from that session's top instead of waiting for a gap nobody here needs filled.
+     * Forgets the stream unless a session of this node follows it (checked atomically with the removal, so a session
+     * that starts following meanwhile keeps it): a session that follows it later starts from its own top instead of
+     * waiting for a gap nobody here needs filled.
      */
     public void forget(StreamId id) {
-        streams.remove(id);
+        streams.computeIfPresent(id, (k, stream) -> sink.follows(k) ? stream : null);
     }
 
     /** A message of the stream arrived (from this node's own send, the bus or an offline queue). */
@@ -99,8 +119,19 @@ public final class Sequencer {
         Stream stream = streams.computeIfAbsent(id, k -> new Stream());
         synchronized (stream) {
             stream.touchedNanos = System.nanoTime();
-            if (stream.epoch == null || !stream.epoch.equals(epoch)) {
-                // First message seen here, or the stream was reset (its history lost): start over from this one.
+            if (!stream.anchored) {
+                // No follower gave a position yet: an earlier offset may still come, so nothing is passed on until a
+                // follower anchors the stream or the grace ends (then it starts from the oldest message that came).
+                if (stream.epoch == null || !stream.epoch.equals(epoch)) {
+                    stream.epoch = epoch;
+                    stream.pending.clear();
+                    delayed.execute(() -> anchorAtOldest(id, stream, epoch));
+                }
+                stream.pending.putIfAbsent(offset, new Pending(frame, acceptedNanos));
+                return;
+            }
+            if (!stream.epoch.equals(epoch)) {
+                // The stream was reset (its history lost) and its offsets started again: start over from this one.
                 stream.epoch = epoch;
                 stream.last = offset - 1;
                 stream.pending.clear();
@@ -115,11 +146,29 @@ public final class Sequencer {
                 return;
             }
             stream.pending.putIfAbsent(offset, new Pending(frame, acceptedNanos));
-            if (!stream.fetching) {
-                stream.fetching = true;
-                String gapEpoch = stream.epoch;
-                delayed.execute(() -> fill(id, stream, gapEpoch, 1));
+            fillGap(id, stream);
+        }
+    }
+
+    /** The grace of an unanchored stream ended with no follower: it starts from the oldest message that came. */
+    private void anchorAtOldest(StreamId id, Stream stream, String epoch) {
+        synchronized (stream) {
+            if (stream.anchored || !epoch.equals(stream.epoch)) {
+                return;
             }
+            stream.anchored = true;
+            stream.last = stream.pending.isEmpty() ? 0 : stream.pending.firstKey() - 1;
+            drain(id, stream);
+            fillGap(id, stream);
+        }
+    }
+
+    /** After the grace, reads a gap that messages wait behind from history, unless a read is under way. Under the lock. */
+    private void fillGap(StreamId id, Stream stream) {
+        if (!stream.fetching && !stream.pending.isEmpty() && stream.pending.firstKey() > stream.last + 1) {
+            stream.fetching = true;
+            String gapEpoch = stream.epoch;
+            delayed.execute(() -> fill(id, stream, gapEpoch, 1));
         }
     }
 
@@ -208,7 +257,7 @@ public final class Sequencer {
     public void catchUp() {
         streams.forEach((id, stream) -> {
             synchronized (stream) {
-                if (stream.epoch != null && !stream.fetching) {
+                if (stream.anchored && !stream.fetching) {
                     stream.fetching = true;
                     String epoch = stream.epoch;
                     CompletableFuture.runAsync(() -> catchUp(id, stream, epoch));
@@ -232,13 +281,17 @@ public final class Sequencer {
         });
     }
 
-    /** Forgets streams idle for a while with nothing pending; called from the node's periodic sweep. */
+    /**
+     * Forgets streams no session here follows that were idle for a while with nothing pending; called from the node's
+     * periodic sweep. A followed stream is kept however idle: forgetting it would make its next message start it anew.
+     */
     public void sweep() {
         long now = System.nanoTime();
-        for (Iterator<Stream> it = streams.values().iterator(); it.hasNext();) {
-            Stream stream = it.next();
+        for (Iterator<Map.Entry<StreamId, Stream>> it = streams.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<StreamId, Stream> entry = it.next();
+            Stream stream = entry.getValue();
             synchronized (stream) {
-                if (!stream.fetching && stream.pending.isEmpty() && now - stream.touchedNanos > IDLE_NANOS) {
+                if (!stream.fetching && stream.pending.isEmpty() && now - stream.touchedNanos > IDLE_NANOS && !sink.follows(entry.getKey())) {
                     it.remove();
                 }
             }

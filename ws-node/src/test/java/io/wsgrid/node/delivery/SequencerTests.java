@@ -33,9 +33,22 @@ class SequencerTests {
     private final Sequencer sequencer = new Sequencer(history, new NodeMetrics(registry));
     private final List<Long> passed = new CopyOnWriteArrayList<>();
     private final StreamId stream = StreamId.group("t", "g");
+    /** Whether a session here follows the stream, as the sink tells the sequencer. */
+    private volatile boolean followed = true;
+    private final Sequencer.Sink sink = new Sequencer.Sink() {
+        @Override
+        public void deliver(StreamId id, long offset, String epoch, byte[] frame, long acceptedNanos) {
+            passed.add(offset);
+        }
+
+        @Override
+        public boolean follows(StreamId id) {
+            return followed;
+        }
+    };
 
     SequencerTests() {
-        sequencer.sink((id, offset, epoch, frame, nanos) -> passed.add(offset));
+        sequencer.sink(sink);
     }
 
     private History.Appended append() {
@@ -104,7 +117,7 @@ class SequencerTests {
             }
         };
         Sequencer lossy = new Sequencer(forgetful, new NodeMetrics(registry));
-        lossy.sink((id, offset, epoch, frame, nanos) -> passed.add(offset));
+        lossy.sink(sink);
         lossy.follow(stream, new StreamPosition(0, "E"));
         lossy.offer(stream, 1, "E", new byte[] {'{', '}'}, 0);
         lossy.offer(stream, 4, "E", new byte[] {'{', '}'}, 0);
@@ -143,7 +156,7 @@ class SequencerTests {
             }
         };
         Sequencer sequencer = new Sequencer(slow, new NodeMetrics(registry));
-        sequencer.sink((id, offset, epoch, f, nanos) -> passed.add(offset));
+        sequencer.sink(sink);
         sequencer.follow(stream, new StreamPosition(0, "E"));
         sequencer.offer(stream, 1, "E", frame, 0);
         sequencer.offer(stream, 3, "E", frame, 0);
@@ -186,6 +199,7 @@ class SequencerTests {
         History.Appended one = append();
         sequencer.follow(stream, new StreamPosition(0, one.position().epoch()));
         offer(one);
+        followed = false;
         sequencer.forget(stream);
         append();
         History.Appended three = append();
@@ -204,5 +218,40 @@ class SequencerTests {
         sequencer.catchUp();
         await().atMost(5, TimeUnit.SECONDS).until(() -> passed.size() == 3);
         assertThat(passed).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aStreamAFollowerStillHasIsNotForgotten() {
+        History.Appended one = append();
+        sequencer.follow(stream, new StreamPosition(0, one.position().epoch()));
+        offer(one);
+        sequencer.forget(stream); // a session that just closed, while another of the stream's sessions is here
+        offer(one);
+        assertThat(passed).containsExactly(1L);
+        assertThat(registry.get("wsgrid.drops").tag("reason", "duplicate").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void messagesBeforeTheFirstFollowerWaitForItsTopInsteadOfStartingTheStreamThemselves() {
+        History.Appended one = append();
+        History.Appended two = append();
+        History.Appended three = append();
+        // A session is in the hub and its top is being read; the bus brings 3 before 2 (reordered).
+        offer(three);
+        offer(two);
+        assertThat(passed).isEmpty();
+        sequencer.follow(stream, one.position());
+        assertThat(passed).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void withoutAFollowerAStreamStartsFromTheOldestMessageThatCameWithinTheGrace() {
+        append();
+        History.Appended two = append();
+        History.Appended three = append();
+        offer(three);
+        offer(two);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> passed.size() == 2);
+        assertThat(passed).containsExactly(2L, 3L);
     }
 }
