@@ -41,6 +41,8 @@ import org.springframework.web.server.ResponseStatusException;
 @Configuration(proxyBeanMethods = false)
 class SendRoutes {
 
+    static final String TOO_LARGE = "request body is larger than the node accepts";
+
     private final Messenger messenger;
     private final TenantResolver tenants;
     private final RestWarmup.DryRun dryRun;
@@ -107,7 +109,7 @@ class SendRoutes {
             return request.bodyToMono(byte[].class)
                     .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST, "No request body")))
                     .flatMap(body -> {
-                        RawJson data = data(body);
+                        RawJson data = MessagingController.data(body);
                         return dry ? Mono.just(dryRun.answer(name, data))
                                 : send.apply(tenant, name, data).onErrorMap(MessagingController::unavailable);
                     })
@@ -138,7 +140,7 @@ class SendRoutes {
         }
         else if (error instanceof DataBufferLimitException) {
             status = HttpStatus.CONTENT_TOO_LARGE;
-            detail = "request body is larger than the node accepts";
+            detail = TOO_LARGE;
         }
         else {
             return Mono.error(error);
@@ -146,12 +148,5 @@ class SendRoutes {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setInstance(URI.create(request.requestPath().value()));
         return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(problem);
-    }
-
-    private static RawJson data(byte[] body) {
-        return switch (ProtocolCodec.INSTANCE.decodeDataEnvelope(body)) {
-            case DecodeResult.Ok<RawJson> ok -> ok.message();
-            case DecodeResult.Invalid<RawJson> invalid -> throw new ResponseStatusException(HttpStatus.BAD_REQUEST, invalid.detail());
-        };
     }
 }

@@ -43,14 +43,18 @@ class TenantResolver implements HandlerMethodArgumentResolver {
 
     /** The call's tenant; throws 400 for a bad {@code X-Tenant} and 401 for a missing or wrong key. */
     Tenant resolve(HttpHeaders headers) {
-        String tenant = headers.getFirst("X-Tenant");
+        return resolve(headers.getFirst("X-Tenant"), headers.getFirst("X-Api-Key"));
+    }
+
+    /** The same from the two header values (null when absent). */
+    Tenant resolve(String tenant, String apiKey) {
         if (tenant == null || tenant.isEmpty()) {
             tenant = Authenticator.DEFAULT_TENANT;
         }
         if (!Names.isValid(tenant)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "X-Tenant must be 1 to 128 characters without control characters");
         }
-        if (!authenticator.apiKeyMatches(tenant, headers.getFirst("X-Api-Key"))) {
+        if (!authenticator.apiKeyMatches(tenant, apiKey)) {
             throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "missing or wrong X-Api-Key for tenant '" + tenant + "'");
         }
         return new Tenant(tenant);

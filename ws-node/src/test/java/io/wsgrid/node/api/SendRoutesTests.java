@@ -23,4 +23,16 @@ class SendRoutesTests {
         assertThat(dryRun.matches("")).isFalse();
         assertThat(dryRun.matches("anything")).isFalse();
     }
+
+    @Test
+    void theFastPathTakesExactlyTheTwoSendPaths() {
+        assertThat(SendEndpoint.target("/api/v1/users/alice/messages")).isEqualTo(new SendEndpoint.Target("user", "alice"));
+        assertThat(SendEndpoint.target("/api/v1/groups/a%2Fb/messages?x=1")).isEqualTo(new SendEndpoint.Target("group", "a%2Fb"));
+        assertThat(SendEndpoint.target("/api/v1/users/a/b/messages")).as("two segments").isNull();
+        assertThat(SendEndpoint.target("/api/v1/users//messages")).as("empty name").isNull();
+        assertThat(SendEndpoint.target("/api/v1/users/messages")).isNull();
+        assertThat(SendEndpoint.target("/api/v1/users/alice/messages/")).isNull();
+        assertThat(SendEndpoint.target("/api/v1/broadcast")).isNull();
+        assertThat(SendEndpoint.target("http://host/api/v1/users/alice/messages")).as("absolute form goes to WebFlux").isNull();
+    }
 }

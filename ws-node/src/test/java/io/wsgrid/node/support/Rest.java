@@ -56,6 +56,12 @@ public final class Rest {
         return send(builder(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** The same POST with the body sent chunked (no {@code Content-Length}). */
+    public Response postChunked(String path, String json) {
+        HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString(json));
+        return send(builder(path).header("Content-Type", "application/json").POST(chunked)).join();
+    }
+
     public Response get(String path) {
         return send(builder(path).GET()).join();
     }
