@@ -1,10 +1,12 @@
 package io.wsgrid.node.api;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.common.protocol.Target;
+import io.wsgrid.node.auth.TestKeys;
 import io.wsgrid.node.support.Nodes;
 import io.wsgrid.node.support.Rest;
 import io.wsgrid.node.support.WsClient;
@@ -21,13 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SendEndpointIT {
 
+    private static final TestKeys KEYS = TestKeys.hs256("send-endpoint-secret-send-endpoint-secret");
     private static final Nodes nodes = new Nodes();
     private static Rest rest;
     private static int port;
 
     @BeforeAll
     static void start() {
-        port = nodes.start(List.of("wsgrid.auth.mode=none", "wsgrid.auth.tenants.default.api-key=k1"));
+        port = nodes.start(List.of("wsgrid.auth.mode=jwt", "wsgrid.auth.tenants.default.jwt-secret=" + KEYS.secret(),
+                "wsgrid.auth.tenants.default.api-key=k1"));
         rest = new Rest(port).with(Map.of("X-Api-Key", "k1"));
     }
 
@@ -70,7 +74,8 @@ class SendEndpointIT {
 
     @Test
     void aPercentEncodedNameReachesThatUserAndOtherPathsAreNotTaken() {
-        try (WsClient client = WsClient.connected("ws://127.0.0.1:" + port + "/ws?user_id=al%20ice%2Bbob")) {
+        try (WsClient client = WsClient.connected("ws://127.0.0.1:" + port + "/ws?token="
+                + KEYS.token("al ice+bob", Instant.now().plusSeconds(60), List.of()))) {
             Rest.Response sent = rest.post("/api/v1/users/al%20ice+bob/messages", "{\"data\":\"hi\"}");
             assertThat(sent.status()).isEqualTo(202);
             assertThat(sent.body()).contains("\"status\":\"sent\"");
