@@ -87,12 +87,14 @@ public class Outbound {
         for (Session[] sessions : recipients) {
             count += sessions == null ? 0 : sessions.length;
         }
+        boolean oneLoop = Long.bitCount(loops) == 1;
         try {
             while (loops != 0) {
                 int index = Long.numberOfTrailingZeros(loops);
                 loops &= loops - 1;
                 LoopWriter writer = writers[index];
-                FanOutTask task = new FanOutTask(writer, recipients, frame.retain(), kind, group, offset, epoch, acceptedNanos);
+                FanOutTask task = new FanOutTask(writer, recipients, frame.retain(), oneLoop, count == 1, kind, group, offset, epoch,
+                        acceptedNanos);
                 // A stream message always queues behind the loop's pending tasks: one passed on earlier from another
                 // thread may wait there, and writing this one first would make the session's cursor skip it.
                 if (offset == 0 && writer.loop.inEventLoop()) {
@@ -205,17 +207,24 @@ public class Outbound {
         private final LoopWriter writer;
         private final Session[][] recipients;
         private final ByteBuf frame;
+        /** Whether this task is the frame's only one: then no other core touches it, and it needs no copy. */
+        private final boolean oneLoop;
+        /** Whether one session gets the frame (most user sends): then it goes out itself, with no duplicate. */
+        private final boolean oneRecipient;
         private final Kind kind;
         private final String group;
         private final long offset;
         private final String epoch;
         private final long acceptedNanos;
 
-        FanOutTask(LoopWriter writer, Session[][] recipients, ByteBuf frame, Kind kind, String group, long offset, String epoch,
+        FanOutTask(LoopWriter writer, Session[][] recipients, ByteBuf frame, boolean oneLoop, boolean oneRecipient, Kind kind, String group,
+                long offset, String epoch,
                 long acceptedNanos) {
             this.writer = writer;
             this.recipients = recipients;
             this.frame = frame;
+            this.oneLoop = oneLoop;
+            this.oneRecipient = oneRecipient;
             this.kind = kind;
             this.group = group;
             this.offset = offset;
@@ -228,7 +237,7 @@ public class Outbound {
             int index = writer.index;
             int written = 0;
             // A copy per loop keeps the per-recipient reference counting on a buffer no other core touches.
-            ByteBuf local = writer.localCopy(frame);
+            ByteBuf local = oneLoop ? frame : writer.localCopy(frame);
             try {
                 for (Session[] sessions : recipients) {
                     if (sessions == null) {
@@ -244,13 +253,13 @@ public class Outbound {
                             continue;
                         }
                         if (offset == 0) {
-                            writer.write(s, local.retainedDuplicate());
+                            writer.write(s, outgoing(local));
                             written++;
                             continue;
                         }
                         switch (s.cursors.offer(group, offset, epoch)) {
                             case SEND -> {
-                                writer.write(s, local.retainedDuplicate());
+                                writer.write(s, outgoing(local));
                                 written++;
                             }
                             case WAIT -> s.cursors.keep(new StreamCursors.Kept(local.retainedDuplicate(), group, offset, epoch));
@@ -261,12 +270,19 @@ public class Outbound {
             }
             finally {
                 local.release();
-                frame.release();
+                if (local != frame) {
+                    frame.release();
+                }
             }
             if (written > 0) {
                 metrics.delivered(kind, written);
                 metrics.latency(System.nanoTime() - acceptedNanos);
             }
+        }
+
+        /** What one session's write takes: the frame itself when it is the only one, else a duplicate (own indexes). */
+        private ByteBuf outgoing(ByteBuf local) {
+            return oneRecipient ? local.retain() : local.retainedDuplicate();
         }
     }
 

@@ -63,6 +63,24 @@ class OutboundTests {
     }
 
     @Test
+    void aFrameForOneSessionGoesOutItselfAndIsReleasedAfterwards() {
+        Outbound outbound = outbound(1024);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Session session = TestSessions.create("t", "a", channel, outbound.register(channel.eventLoop()));
+        ByteBuf frame = frame("only you");
+
+        outbound.dispatchUser(new Session[] {session}, frame, 0, null, System.nanoTime());
+        channel.runPendingTasks();
+        channel.flush();
+
+        ByteBuf out = channel.readOutbound();
+        assertThat(out).as("no copy, no duplicate").isSameAs(frame);
+        assertThat(Frames.payload(out)).isEqualTo("only you".getBytes(StandardCharsets.UTF_8));
+        out.release();
+        assertThat(frame.refCnt()).isZero();
+    }
+
+    @Test
     void streamMessagesLeaveInTheOrderTheyWerePassedOnEvenWhenTheLaterOneIsPassedOnFromTheSessionsLoop() throws Exception {
         Outbound outbound = outbound(1024);
         DefaultEventLoop loop = new DefaultEventLoop();
