@@ -50,7 +50,7 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
 
     private final BlockingQueue<Pending> outbox = new ArrayBlockingQueue<>(100_000);
     private Thread publisher;
-    private DirectMessageListenerContainer listener;
+    private QueueListener listener;
     private Consumer<Envelope> handler = e -> { };
     private volatile boolean running;
 
@@ -132,7 +132,25 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
 
     @Override
     public boolean isUp() {
-        return running && listener != null && listener.isRunning() && listener.isActive() && probeConnection();
+        return running && listener != null && listener.isRunning() && listener.consuming() && probeConnection();
+    }
+
+    /**
+     * The node queue's listener, which can tell whether a consumer is subscribed right now. The queue is exclusive and
+     * goes with its connection: after an outage the bus is up only once a consumer took the new queue again (the
+     * container's monitor restarts consumers whose channel died), so the catch-up from history that follows a
+     * restored bus never runs while envelopes would still be missed.
+     */
+    private static final class QueueListener extends DirectMessageListenerContainer {
+
+        QueueListener(org.springframework.amqp.rabbit.connection.ConnectionFactory connections) {
+            super(connections);
+        }
+
+        /** Whether a consumer is subscribed (a dead channel's consumer leaves the list; a racy read is fine here). */
+        boolean consuming() {
+            return !consumers.isEmpty();
+        }
     }
 
     private boolean probeConnection() {
@@ -173,11 +191,15 @@ public final class RabbitBus implements ClusterBus, SmartLifecycle {
         catch (RuntimeException e) {
             log.warn("RabbitMQ is unreachable at startup; the bus will connect when it comes back: {}", e.toString());
         }
-        listener = new DirectMessageListenerContainer(connections);
+        listener = new QueueListener(connections);
         listener.setQueueNames(queue.getName());
         listener.setAcknowledgeMode(AcknowledgeMode.NONE);
         listener.setMissingQueuesFatal(false);
-        listener.setMonitorInterval(1000);
+        listener.setMonitorInterval(250);
+        // A consumer whose channel died is tried again this often (Spring AMQP's defaults are 5 s): the bus counts as
+        // up, and the catch-up from history runs, only once it is back.
+        listener.setRecoveryInterval(500);
+        listener.setFailedDeclarationRetryInterval(500);
         listener.setMessageListener(message -> {
             Envelope envelope;
             try {
