@@ -42,7 +42,8 @@ public interface SessionIndex {
 
     /**
      * One page of the tenant's users with a session on a live node; {@code cursor} null for the first page, then the
-     * previous page's. A cursor no page returned fails the stage with {@link IllegalArgumentException}.
+     * previous page's. A malformed cursor (one this index never returns) fails the stage with
+     * {@link IllegalArgumentException}.
      */
     CompletionStage<Page> online(String tenant, String cursor, int limit);
 
