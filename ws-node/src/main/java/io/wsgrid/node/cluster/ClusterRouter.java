@@ -356,14 +356,18 @@ final class ClusterRouter implements Router, SmartLifecycle {
         }
     }
 
-    private void heartbeat() {
+    /**
+     * Refreshes this node's liveness, writes its state again when it vanished or went stale, learns the dead nodes and
+     * sweeps them. Runs on the cluster timer; tests call it to step time.
+     */
+    CompletionStage<Void> heartbeat() {
         boolean busUp = bus.isUp();
         if (busUp && busWasDown) {
             log.info("bus {} is back: reading what this node's streams got meanwhile from history", bus.name());
             sequencer.catchUp();
         }
         busWasDown = !busUp;
-        directory.heartbeat().thenCompose(vanished -> {
+        return directory.heartbeat().thenCompose(vanished -> {
             if (!vanished && !directory.isStale() && !sessions.isStale()) {
                 if (drainsAfterRestore.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     return drainLocalUsers(hub.localState(Directory::member));
