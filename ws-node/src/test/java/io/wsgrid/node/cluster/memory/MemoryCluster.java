@@ -62,12 +62,14 @@ public final class MemoryCluster implements AutoCloseable {
     final Map<String, Map<String, Map<String, Integer>>> shares = new HashMap<>();
 
     public MemoryCluster() {
-        this(Clock.systemUTC());
+        this(100);
     }
 
-    public MemoryCluster(Clock clock) {
+    /** A cluster whose offline queues keep {@code queueCapacity} messages per user. */
+    public MemoryCluster(int queueCapacity) {
+        Clock clock = Clock.systemUTC();
         this.history = new InMemoryHistory(new HistoryProperties(100, Duration.ofMinutes(10), Duration.ofHours(1)), clock);
-        this.offline = new InMemoryOfflineStore(new OfflineProperties(100, Duration.ofMinutes(30)), clock,
+        this.offline = new InMemoryOfflineStore(new OfflineProperties(queueCapacity, Duration.ofMinutes(30)), clock,
                 new NodeMetrics(new SimpleMeterRegistry()));
     }
 
@@ -101,9 +103,14 @@ public final class MemoryCluster implements AutoCloseable {
         return bus;
     }
 
+    /** The node's liveness expires, as when it stopped refreshing it for longer than the node TTL. */
+    public synchronized void expire(String node) {
+        live.remove(node);
+    }
+
     /** The node dies: its liveness expires at once, it is off the bus and its calls fail, until {@link #revive}. */
     public synchronized void kill(String node) {
-        live.remove(node);
+        expire(node);
         cut.add(node);
         bus.cut(node);
     }
