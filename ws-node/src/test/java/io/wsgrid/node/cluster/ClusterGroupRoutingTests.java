@@ -3,6 +3,7 @@ package io.wsgrid.node.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
@@ -129,9 +130,9 @@ class ClusterGroupRoutingTests {
 
     @Test
     void presenceEventsReportAUsersFirstJoinAndLastLeaveAcrossNodesAndTheLeavesOfADeadNode() {
-        TestNode a = cluster.node("a", group -> group.startsWith("lobby:"));
-        TestNode b = cluster.node("b", group -> group.startsWith("lobby:"));
-        TestNode c = cluster.node("c", group -> group.startsWith("lobby:"));
+        TestNode a = cluster.node("a", Set.of("lobby"));
+        TestNode b = cluster.node("b", Set.of("lobby"));
+        TestNode c = cluster.node("c", Set.of("lobby"));
         TestClient ann = a.connect("ann");
         join(a, "ann", "lobby:1", ann);
         assertThat(ann.expect(Presence.class)).isEqualTo(new Presence("lobby:1", "ann", PresenceEvent.JOIN));

@@ -2,7 +2,7 @@ package io.wsgrid.node.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Set;
 
 import io.wsgrid.node.cluster.memory.MemoryCluster;
 import io.wsgrid.node.session.TestClient;
@@ -19,12 +19,12 @@ final class TestCluster implements AutoCloseable {
     private final List<TestNode> nodes = new ArrayList<>();
 
     TestNode node(String id) {
-        return node(id, group -> false);
+        return node(id, Set.of());
     }
 
-    /** A node whose groups matching {@code presenceEvents} report presence events. */
-    TestNode node(String id, Predicate<String> presenceEvents) {
-        TestNode node = new TestNode(id, state, presenceEvents);
+    /** A node whose groups in {@code presenceNamespaces} (the part of the name before ':') report presence events. */
+    TestNode node(String id, Set<String> presenceNamespaces) {
+        TestNode node = new TestNode(id, state, presenceNamespaces);
         nodes.add(node);
         return node;
     }

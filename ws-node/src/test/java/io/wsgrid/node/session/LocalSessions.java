@@ -20,6 +20,7 @@ import io.netty.channel.local.LocalServerChannel;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.wsgrid.common.id.Uuid7;
+import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
 import io.wsgrid.node.metrics.NodeMetrics;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -71,16 +72,24 @@ public final class LocalSessions implements AutoCloseable {
         return streams;
     }
 
-    /** Where sessions register and unregister (the router); set once, before the first {@link #open}. */
-    public void lifecycle(SessionLifecycle lifecycle) {
-        this.sessions = new Sessions(outbound, lifecycle, metrics, properties, null, new NodeProperties(nodeId));
+    public SessionProperties properties() {
+        return properties;
     }
 
     /**
-     * Opens a session of the user as {@code Sessions.open} does once the WebSocket upgrade is done; returns its client
-     * at once: the {@code connected} frame follows when the lifecycle registered the session.
+     * Where sessions register and unregister (the router) and what handles their client frames; set once, before the
+     * first {@link #open}.
      */
-    public TestClient open(String tenant, String user) {
+    public void lifecycle(SessionLifecycle lifecycle, CommandHandler commands) {
+        this.sessions = new Sessions(outbound, lifecycle, metrics, properties, commands, new NodeProperties(nodeId));
+    }
+
+    /**
+     * Opens a session of the user as {@code Sessions.open} does once the WebSocket upgrade is done ({@code resume}: the
+     * URL had {@code resume=1}); returns its client at once: the {@code connected} frame follows when the lifecycle
+     * registered the session.
+     */
+    public TestClient open(String tenant, String user, boolean resume) {
         TestClient client = new TestClient();
         Channel clientEnd = new Bootstrap().group(loops).channel(LocalChannel.class).handler(new ChannelInitializer<LocalChannel>() {
             @Override
@@ -94,11 +103,18 @@ public final class LocalSessions implements AutoCloseable {
         Session session = serverEnd.eventLoop().submit(() -> {
             Session s = new Session(Uuid7.nextString(), tenant, user, serverEnd, outbound.register(serverEnd.eventLoop()),
                     System.currentTimeMillis(), "local");
+            s.awaitingResume = resume;
             serverEnd.closeFuture().addListener(f -> sessions.closed(s)); // what SessionHandler.channelInactive does
             sessions.register(s);
             return s;
         }).syncUninterruptibly().getNow();
-        client.attach(session, clientEnd);
+        client.attach(session, clientEnd, message -> serverEnd.eventLoop().execute(() -> {
+            // What SessionHandler does with a decoded client frame.
+            ServerMessage.ErrorReply error = sessions.commands().handle(session, message);
+            if (error != null) {
+                outbound.reply(session, error);
+            }
+        }));
         return client;
     }
 

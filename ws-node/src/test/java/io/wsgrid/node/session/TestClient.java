@@ -4,6 +4,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.wsgrid.common.protocol.ClientMessage;
 import io.wsgrid.common.protocol.DecodeResult;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.ServerMessage;
@@ -28,10 +30,17 @@ public final class TestClient extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile Session session;
     private volatile Channel channel;
+    private volatile Consumer<ClientMessage> commands;
 
-    void attach(Session session, Channel channel) {
+    void attach(Session session, Channel channel, Consumer<ClientMessage> commands) {
         this.session = session;
         this.channel = channel;
+        this.commands = commands;
+    }
+
+    /** Sends a client frame; the node handles it on the session's event loop. */
+    public void send(ClientMessage message) {
+        commands.accept(message);
     }
 
     /** The node's session for this client. */
