@@ -23,10 +23,9 @@ import io.wsgrid.node.session.LocalSessions;
 import io.wsgrid.node.session.TestClient;
 
 /**
- * One node of an in-JVM cluster for unit tests: the real hub, sequencer, local delivery, sessions and
- * {@link ClusterRouter} and client commands, wired as {@code DeliveryConfiguration} and {@link ClusterConfiguration}
- * wire them (auth off), over a
- * {@link MemoryCluster} instead of Redis and a real bus. Its heartbeat timer fires only at start; a test steps it with
+ * One node of an in-JVM cluster for unit tests: the real hub, sequencer, local delivery, sessions, client commands and
+ * {@link ClusterRouter}, wired as {@code DeliveryConfiguration} and {@link ClusterConfiguration} wire them (auth off),
+ * over a {@link MemoryCluster} instead of Redis and a real bus. Its heartbeat timer fires only at start; a test steps it with
  * {@link #heartbeat()}, so what a node knows about the others changes only where the test says.
  */
 final class TestNode implements AutoCloseable {
