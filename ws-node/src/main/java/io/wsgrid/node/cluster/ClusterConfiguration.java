@@ -124,8 +124,8 @@ class ClusterConfiguration {
     }
 
     @Bean
-    ClusterRouter clusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisSessionIndex sessions,
-            RedisMembership membership, RedisGroupPresence presence, io.wsgrid.node.delivery.GroupPolicy groups, RedisHistory history,
+    ClusterRouter clusterRouter(Hub hub, LocalDelivery local, Directory directory, SessionIndex sessions,
+            Membership membership, GroupPresence presence, io.wsgrid.node.delivery.GroupPolicy groups, RedisHistory history,
             Sequencer sequencer, ClusterBus bus, NodeProperties node, NodeMetrics metrics, ClusterProperties cluster) {
         return new ClusterRouter(hub, local, directory, sessions, membership, presence, groups::presenceEvents, history, sequencer, bus, node.id(), metrics,
                 cluster.redis().heartbeatInterval().toMillis());
@@ -133,7 +133,7 @@ class ClusterConfiguration {
 
     /** DOWN while the bus or the directory's Redis connection is down; deliveries across nodes stop meanwhile. */
     @Bean
-    HealthIndicator busHealthIndicator(ClusterBus bus, RedisDirectory directory) {
+    HealthIndicator busHealthIndicator(ClusterBus bus, Directory directory) {
         return () -> {
             boolean busUp = bus.isUp();
             boolean redisUp = directory.isConnected();

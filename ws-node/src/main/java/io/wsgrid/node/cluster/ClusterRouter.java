@@ -14,11 +14,6 @@ import java.util.concurrent.TimeUnit;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.StreamPosition;
 import io.wsgrid.node.cluster.Envelope.Kind;
-import io.wsgrid.node.cluster.redis.Keys;
-import io.wsgrid.node.cluster.redis.RedisDirectory;
-import io.wsgrid.node.cluster.redis.RedisGroupPresence;
-import io.wsgrid.node.cluster.redis.RedisMembership;
-import io.wsgrid.node.cluster.redis.RedisSessionIndex;
 import io.wsgrid.node.delivery.LocalDelivery;
 import io.wsgrid.node.delivery.Router;
 import io.wsgrid.node.delivery.Sequencer;
@@ -34,25 +29,25 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The clustered router: every user and group message is first appended to its stream's history in Redis (that is
- * what makes a 202 durable), then written to local sessions directly and to other nodes' through the
- * {@link ClusterBus}; presence, membership and offline queues live in the {@link RedisDirectory}. Each node passes the
+ * The clustered router: every user and group message is first appended to its stream's shared history (Redis in
+ * production; that is what makes a 202 durable), then written to local sessions directly and to other nodes' through
+ * the {@link ClusterBus}; presence, membership and offline queues live in the {@link Directory}. Each node passes the
  * messages of a stream to its sessions through the {@link Sequencer}, which restores offset order and fills from
  * history what the bus lost.
  *
- * <p>A user message is appended and routed in one script: it goes to the nodes where the user has sessions, or to the
- * user's offline queue when there are none. When every one of those nodes turns out dead (no receiver, known only on
- * the Redis bus) or has no session of the user after all (stale presence), it is queued unless the user connected
+ * <p>A user message is appended and routed in one atomic step: it goes to the nodes where the user has sessions, or to
+ * the user's offline queue when there are none. When every one of those nodes turns out dead (no receiver, known only
+ * on the Redis bus) or has no session of the user after all (stale presence), it is queued unless the user connected
  * elsewhere meanwhile. Presence heals: a node whose presence write failed, or whose liveness key vanished, writes its
  * whole state again at the next heartbeat and then hands its users whatever was queued for them meanwhile.
  *
- * <p>Durable membership ({@link RedisMembership}) is read by every session as it opens, after it is in the hub: a
+ * <p>Durable membership ({@link Membership}) is read by every session as it opens, after it is in the hub: a
  * membership stored before that read is applied by it, one stored after reaches the session through the bus's join
  * command, so none is missed (one applied twice is a no-op). One session is found through the
- * {@link RedisSessionIndex} and reached over the bus.
+ * {@link SessionIndex} and reached over the bus.
  *
  * <p>Presence events: in groups whose namespace enables them, every join and leave of a session here updates the
- * group's cluster-wide counts in one script ({@link RedisGroupPresence}); the node whose change was a user's first
+ * group's cluster-wide counts in one atomic step ({@link GroupPresence}); the node whose change was a user's first
  * join or last leave writes the {@code presence} frame to the group's sessions here and on every other node. A dead
  * node's sessions are reported as leaves by the live node that sweeps it. Events are live only, like broadcasts.
  */
@@ -64,10 +59,10 @@ final class ClusterRouter implements Router, SmartLifecycle {
 
     private final Hub hub;
     private final LocalDelivery local;
-    private final RedisDirectory directory;
-    private final RedisSessionIndex sessions;
-    private final RedisMembership membership;
-    private final RedisGroupPresence presence;
+    private final Directory directory;
+    private final SessionIndex sessions;
+    private final Membership membership;
+    private final GroupPresence presence;
     private final java.util.function.Predicate<String> presenceEvents;
     private final History history;
     private final Sequencer sequencer;
@@ -88,8 +83,8 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private final java.util.concurrent.atomic.AtomicInteger drainsAfterRestore = new java.util.concurrent.atomic.AtomicInteger();
     private static final int DRAINS_AFTER_RESTORE = 3;
 
-    ClusterRouter(Hub hub, LocalDelivery local, RedisDirectory directory, RedisSessionIndex sessions, RedisMembership membership,
-            RedisGroupPresence presence, java.util.function.Predicate<String> presenceEvents, History history, Sequencer sequencer,
+    ClusterRouter(Hub hub, LocalDelivery local, Directory directory, SessionIndex sessions, Membership membership,
+            GroupPresence presence, java.util.function.Predicate<String> presenceEvents, History history, Sequencer sequencer,
             ClusterBus bus, String nodeId, NodeMetrics metrics, long heartbeatMillis) {
         this.presence = presence;
         this.presenceEvents = presenceEvents;
@@ -109,8 +104,8 @@ final class ClusterRouter implements Router, SmartLifecycle {
     @Override
     public CompletionStage<UserSent> toUser(String tenant, String user, byte[] message, long acceptedNanos) {
         return directory.sendToUser(tenant, user, message, dead).thenCompose(sent -> switch (sent.route()) {
-            case RedisDirectory.Route.Queued q -> CompletableFuture.completedFuture(new UserSent(sent.position(), true));
-            case RedisDirectory.Route.Live live -> deliver(tenant, user, sent.position(), sent.frame(), acceptedNanos, live.nodes(), "")
+            case Directory.Route.Queued q -> CompletableFuture.completedFuture(new UserSent(sent.position(), true));
+            case Directory.Route.Live live -> deliver(tenant, user, sent.position(), sent.frame(), acceptedNanos, live.nodes(), "")
                     .thenCompose(missed -> {
                         if (missed.size() < live.nodes().size()) {
                             return CompletableFuture.completedFuture(new UserSent(sent.position(), false));
@@ -127,8 +122,8 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private CompletionStage<Boolean> reroute(String tenant, String user, StreamPosition position, byte[] frame, long acceptedNanos,
             Set<String> without) {
         return directory.queueUnlessLive(tenant, user, frame, without).thenCompose(route -> switch (route) {
-            case RedisDirectory.Route.Queued q -> CompletableFuture.completedFuture(true);
-            case RedisDirectory.Route.Live live -> deliver(tenant, user, position, frame, acceptedNanos, live.nodes(), REROUTED)
+            case Directory.Route.Queued q -> CompletableFuture.completedFuture(true);
+            case Directory.Route.Live live -> deliver(tenant, user, position, frame, acceptedNanos, live.nodes(), REROUTED)
                     .thenApply(missed -> false);
         });
     }
@@ -239,7 +234,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
     }
 
     /** Writes a presence event to the group's sessions here and on every other node. */
-    private void announce(RedisGroupPresence.Transition t) {
+    private void announce(GroupPresence.Transition t) {
         byte[] frame = LocalDelivery.presenceFrame(t.group(), t.user(), t.join());
         local.presence(t.tenant(), t.group(), frame);
         bus.publishToAll(new Envelope(Kind.PRESENCE, nodeId, "", t.tenant(), t.group(), t.user(), 0, "", frame));
@@ -340,7 +335,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
                     without.add(nodeId);
                     if (REROUTED.equals(e.extra())) {
                         directory.queueUnlessLive(e.tenant(), e.target(), e.payload(), without).whenComplete((route, error) -> {
-                            if (error != null || route instanceof RedisDirectory.Route.Live) {
+                            if (error != null || route instanceof Directory.Route.Live) {
                                 metrics.dropped(DropReason.SESSION_CLOSED);
                             }
                         });
@@ -361,28 +356,32 @@ final class ClusterRouter implements Router, SmartLifecycle {
         }
     }
 
-    private void heartbeat() {
+    /**
+     * Refreshes this node's liveness, writes its state again when it vanished or went stale, learns the dead nodes and
+     * sweeps them. Runs on the cluster timer; tests call it to step time.
+     */
+    CompletionStage<Void> heartbeat() {
         boolean busUp = bus.isUp();
         if (busUp && busWasDown) {
             log.info("bus {} is back: reading what this node's streams got meanwhile from history", bus.name());
             sequencer.catchUp();
         }
         busWasDown = !busUp;
-        directory.heartbeat().thenCompose(vanished -> {
+        return directory.heartbeat().thenCompose(vanished -> {
             if (!vanished && !directory.isStale() && !sessions.isStale()) {
                 if (drainsAfterRestore.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    return drainLocalUsers(hub.localState(Keys::member));
+                    return drainLocalUsers(hub.localState(Directory::member));
                 }
                 return CompletableFuture.completedFuture(null);
             }
             drainsAfterRestore.set(DRAINS_AFTER_RESTORE);
-            Hub.LocalState state = hub.localState(Keys::member);
+            Hub.LocalState state = hub.localState(Directory::member);
             log.info("node {} writes its presence again ({} users): {}", nodeId, state.sessionsPerUser().size(),
                     vanished ? "its liveness key had vanished" : "a presence write had failed");
             java.util.Map<String, String[]> byId = new java.util.HashMap<>();
             hub.sessionsById().forEach((id, s) -> byId.put(id, new String[] {s.tenant(), s.user()}));
             return directory.restore(state.sessionsPerUser(), state.groups()).thenCompose(x -> sessions.restore(byId))
-                    .thenCompose(x -> presence.restore(RedisGroupPresence.tracked(state.groups(), presenceEvents)))
+                    .thenCompose(x -> presence.restore(GroupPresence.tracked(state.groups(), presenceEvents)))
                     .thenAccept(transitions -> transitions.forEach(this::announce))
                     .thenCompose(x -> drainLocalUsers(state));
         }).thenCompose(x -> directory.deadNodes()).thenCompose(deadNow -> {
@@ -400,7 +399,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
     private CompletionStage<Void> drainLocalUsers(Hub.LocalState state) {
         List<CompletableFuture<?>> drains = new ArrayList<>();
         state.sessionsPerUser().keySet().forEach(member -> {
-            String[] tu = Keys.splitMember(member);
+            String[] tu = Directory.splitMember(member);
             drains.add(directory.drain(tu[0], tu[1]).thenAccept(frames -> {
                 StreamId stream = StreamId.user(tu[0], tu[1]);
                 long now = System.nanoTime();

@@ -76,16 +76,30 @@ public class Sessions {
         connection.addHandlerLast("wsgrid.session", new SessionHandler(session, this));
         channel.config().setAutoRead(true);
 
+        register(session);
+        if (log.isDebugEnabled()) {
+            log.debug("session {} opened for {}/{} from {}", session.id(), tenant, user, remoteAddress);
+        }
+    }
+
+    /**
+     * Registers a session whose channel is set up through the {@link SessionLifecycle}, then sends {@code connected}
+     * and the user's queued messages, or keeps those for the session's resume.
+     */
+    void register(Session session) {
+        Channel channel = session.channel();
         // The session holds live deliveries until its queued messages (or its replay) went out, so those, being
         // older, go first; registration, the queue and the stream top are one atomic step of the lifecycle.
         lifecycle.opened(session).whenComplete((opened, error) -> channel.eventLoop().execute(() -> {
             if (error != null) {
-                log.warn("session {}: could not register {}/{} in the cluster: {}", session.id(), tenant, user, error.toString());
+                log.warn("session {}: could not register {}/{} in the cluster: {}", session.id(), session.tenant(), session.user(),
+                        error.toString());
                 session.close(CloseCode.TRY_AGAIN_LATER, "cluster state unavailable, try again later");
                 return;
             }
             session.topAtOpen = opened.top();
-            byte[] connected = ProtocolCodec.INSTANCE.encode(new ServerMessage.Connected(session.id(), user, nodeId, heartbeatSeconds, opened.top()));
+            byte[] connected = ProtocolCodec.INSTANCE.encode(new ServerMessage.Connected(session.id(), session.user(), nodeId,
+                    heartbeatSeconds, opened.top()));
             outbound.writeFirst(session, Frames.text(PooledByteBufAllocator.DEFAULT, connected));
             metrics.offlineDrained(opened.queued().size());
             if (session.awaitingResume) {
@@ -96,9 +110,6 @@ public class Sessions {
                 releaseQueued(session, opened.queued());
             }
         }));
-        if (log.isDebugEnabled()) {
-            log.debug("session {} opened for {}/{} from {}", session.id(), tenant, user, remoteAddress);
-        }
     }
 
     /** A session opened with resume=1 never sent its resume frame: carry on as a fresh connection. */

@@ -109,13 +109,4 @@ public record Keys(String prefix) {
     String janitorLock(String node) {
         return prefix + ":janitor:" + node;
     }
-
-    public static String member(String tenant, String name) {
-        return tenant + SEP + name;
-    }
-
-    public static String[] splitMember(String member) {
-        int i = member.indexOf(SEP);
-        return new String[] {member.substring(0, i), member.substring(i + 1)};
-    }
 }

@@ -19,6 +19,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.StreamPosition;
+import io.wsgrid.node.cluster.Directory;
 import io.wsgrid.node.history.StreamId;
 import io.wsgrid.node.metrics.NodeMetrics;
 import io.wsgrid.node.metrics.NodeMetrics.DropReason;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>All calls are asynchronous; while Redis is unreachable they fail at once instead of queueing, so no session waits
  * on an outage.
  */
-public final class RedisDirectory {
+public final class RedisDirectory implements Directory {
 
     private static final Logger log = LoggerFactory.getLogger(RedisDirectory.class);
 
@@ -158,25 +159,7 @@ public final class RedisDirectory {
         this.metrics = metrics;
     }
 
-    /** Where a user-directed message goes. */
-    public sealed interface Route {
-        /** Nodes with sessions of the user (may include this node). */
-        record Live(List<String> nodes) implements Route {
-        }
-
-        /** The user has no session anywhere: the message was queued. */
-        record Queued() implements Route {
-        }
-    }
-
-    /** A user message appended to the user's stream, and where it goes. */
-    public record Sent(StreamPosition position, byte[] frame, Route route) {
-    }
-
-    /** What {@link #connected} found: the user stream's top and the user's queued messages, oldest first. */
-    public record Connected(StreamPosition top, List<byte[]> queued) {
-    }
-
+    @Override
     public boolean isConnected() {
         return connected.getAsBoolean();
     }
@@ -185,6 +168,7 @@ public final class RedisDirectory {
      * Appends a user message (a frame without position) to the user's stream and queues it unless the user has a
      * session on a node outside {@code excluded} (dead nodes), in one script.
      */
+    @Override
     public CompletionStage<Sent> sendToUser(String tenant, String user, byte[] frame, Collection<String> excluded) {
         StreamId stream = StreamId.user(tenant, user);
         List<byte[]> args = new ArrayList<>(List.of(history.appendArgs(frame)));
@@ -201,6 +185,7 @@ public final class RedisDirectory {
     }
 
     /** Queues an already positioned message unless the user has a session on a node outside {@code excluded}. */
+    @Override
     public CompletionStage<Route> queueUnlessLive(String tenant, String user, byte[] frame, Collection<String> excluded) {
         List<byte[]> args = new ArrayList<>(List.of(frame, bytes(Long.toString(clock.millis())), bytes(Integer.toString(capacity)),
                 bytes(Long.toString(ttlMillis))));
@@ -230,6 +215,7 @@ public final class RedisDirectory {
      * Registers a session of the user on this node, takes the user's unexpired queued messages (oldest first) and
      * reads the top of the user's stream, atomically.
      */
+    @Override
     public CompletionStage<Connected> connected(String tenant, String user) {
         StreamId stream = StreamId.user(tenant, user);
         byte[][] top = history.topArgs();
@@ -238,25 +224,28 @@ public final class RedisDirectory {
                 bytes(nodeId), top[0], top[1])
                 .thenApply(r -> new Connected(new StreamPosition((Long) r.get(0), string(r.get(1))), unexpired(r.subList(2, r.size()))));
         // The per-node index only serves cleanup after this node dies; it lives in another slot, so apart.
-        return result.thenCompose(c -> redis.sadd(keys.nodeUsers(nodeId), bytes(Keys.member(tenant, user))).thenApply(x -> c))
+        return result.thenCompose(c -> redis.sadd(keys.nodeUsers(nodeId), bytes(Directory.member(tenant, user))).thenApply(x -> c))
                 .whenComplete((c, error) -> markStaleOn(error));
     }
 
     /** Unregisters a session of the user on this node. */
+    @Override
     public CompletionStage<Void> disconnected(String tenant, String user) {
         return redis.<Long>eval(DISCONNECT, ScriptOutputType.INTEGER, new String[] {keys.presence(tenant, user)}, bytes(nodeId))
                 .thenCompose(left -> left > 0 ? CompletableFuture.completedFuture(null)
-                        : redis.srem(keys.nodeUsers(nodeId), bytes(Keys.member(tenant, user))).thenApply(x -> (Void) null))
+                        : redis.srem(keys.nodeUsers(nodeId), bytes(Directory.member(tenant, user))).thenApply(x -> (Void) null))
                 .whenComplete((x, error) -> markStaleOn(error));
     }
 
     /** Takes the user's unexpired queued messages, oldest first (a node that has the user's sessions). */
+    @Override
     public CompletionStage<List<byte[]>> drain(String tenant, String user) {
         return redis.<List<Object>>eval(DRAIN, ScriptOutputType.MULTI, new String[] {keys.offline(tenant, user)})
                 .thenApply(this::unexpired);
     }
 
     /** Whether a presence or membership write failed since this node last wrote its whole state. */
+    @Override
     public boolean isStale() {
         return stale;
     }
@@ -268,6 +257,7 @@ public final class RedisDirectory {
     }
 
     /** A session of the user on this node joined ({@code delta} 1) or left (-1) a group. */
+    @Override
     public CompletionStage<Void> membership(String tenant, String group, String user, int delta) {
         String key = keys.members(nodeId, tenant, group);
         CompletionStage<Long> update = redis.hincrby(key, user, delta);
@@ -280,6 +270,7 @@ public final class RedisDirectory {
     }
 
     /** The user's session count per live node. */
+    @Override
     public CompletionStage<Map<String, Integer>> presence(String tenant, String user) {
         return redis.hgetall(keys.presence(tenant, user)).thenCompose(fields -> liveOnly(fields.keySet()).thenApply(live -> {
             Map<String, Integer> out = new LinkedHashMap<>();
@@ -294,6 +285,7 @@ public final class RedisDirectory {
     }
 
     /** The group's users (sorted) and session count over every live node. */
+    @Override
     public CompletionStage<Map.Entry<List<String>, Integer>> group(String tenant, String group) {
         return liveNodes().thenCompose(nodes -> {
             List<CompletableFuture<Map<String, byte[]>>> parts = new ArrayList<>();
@@ -318,6 +310,7 @@ public final class RedisDirectory {
     }
 
     /** Ids of registered nodes whose liveness key expired (dead, not swept yet). */
+    @Override
     public CompletionStage<Set<String>> deadNodes() {
         return redis.smembers(keys.nodes()).thenCompose(members -> {
             List<String> nodes = members.stream().map(RedisDirectory::string).toList();
@@ -358,6 +351,7 @@ public final class RedisDirectory {
      * Refreshes this node's liveness key. Completes with true when the key had vanished (first start, a Redis
      * restart, or this node was declared dead): the caller must then write its local state again.
      */
+    @Override
     public CompletionStage<Boolean> heartbeat() {
         return redis.set(keys.node(nodeId), bytes(Long.toString(clock.millis())), SetArgs.Builder.px(nodeTtlMillis))
                 .thenCompose(ok -> redis.sadd(keys.nodes(), bytes(nodeId)))
@@ -365,17 +359,18 @@ public final class RedisDirectory {
     }
 
     /** Writes this node's presence and membership from scratch (after a Redis restart or a false death). */
+    @Override
     public CompletionStage<Void> restore(Map<String, Integer> sessionsPerMember, Map<String, Map<String, Integer>> membersPerGroup) {
         stale = false;
         return forget(nodeId).thenCompose(x -> {
             List<CompletableFuture<?>> writes = new ArrayList<>();
             sessionsPerMember.forEach((member, count) -> {
-                String[] tu = Keys.splitMember(member);
+                String[] tu = Directory.splitMember(member);
                 writes.add(redis.hset(keys.presence(tu[0], tu[1]), nodeId, bytes(Integer.toString(count))).toCompletableFuture());
                 writes.add(redis.sadd(keys.nodeUsers(nodeId), bytes(member)).toCompletableFuture());
             });
             membersPerGroup.forEach((tenantGroup, users) -> {
-                String[] tg = Keys.splitMember(tenantGroup);
+                String[] tg = Directory.splitMember(tenantGroup);
                 String key = keys.members(nodeId, tg[0], tg[1]);
                 Map<String, byte[]> values = new HashMap<>();
                 users.forEach((user, n) -> values.put(user, bytes(Integer.toString(n))));
@@ -389,6 +384,7 @@ public final class RedisDirectory {
     }
 
     /** Removes dead nodes' presence and membership; one live node does it per dead node (a short lock). */
+    @Override
     public CompletionStage<Void> sweepDeadNodes() {
         return redis.smembers(keys.nodes()).thenCompose(members -> {
             List<String> nodes = members.stream().map(RedisDirectory::string).filter(n -> !n.equals(nodeId)).toList();
@@ -414,7 +410,7 @@ public final class RedisDirectory {
         CompletionStage<Void> users = redis.smembers(keys.nodeUsers(node)).thenCompose(members -> {
             List<CompletableFuture<?>> dels = new ArrayList<>();
             for (byte[] m : members) {
-                String[] tu = Keys.splitMember(string(m));
+                String[] tu = Directory.splitMember(string(m));
                 dels.add(redis.hdel(keys.presence(tu[0], tu[1]), node).toCompletableFuture());
             }
             dels.add(redis.del(keys.nodeUsers(node)).toCompletableFuture());
@@ -433,6 +429,7 @@ public final class RedisDirectory {
     }
 
     /** Marks this node gone at once (graceful shutdown), instead of waiting for its key to expire. */
+    @Override
     public CompletionStage<Void> leave() {
         return redis.del(keys.node(nodeId)).thenCompose(x -> forget(nodeId)).thenCompose(x -> redis.srem(keys.nodes(), bytes(nodeId)))
                 .thenApply(x -> null);

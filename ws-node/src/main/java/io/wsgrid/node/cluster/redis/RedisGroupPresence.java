@@ -3,7 +3,6 @@ package io.wsgrid.node.cluster.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,8 @@ import java.util.concurrent.CompletionStage;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.wsgrid.node.cluster.Directory;
+import io.wsgrid.node.cluster.GroupPresence;
 
 /**
  * Who is in a group cluster-wide, for presence join/leave events (only groups whose namespace enables them). Per
@@ -25,7 +26,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * that writes its state again (after a Redis restart or a failed write) sets its share to what it holds, reporting
  * the joins and leaves that makes. Each node lists the groups it has a share in, and the cluster the nodes that do.
  */
-public final class RedisGroupPresence {
+public final class RedisGroupPresence implements GroupPresence {
 
     /**
      * Adds ARGV[3] (1 or -1) to the user's count on node field ARGV[2] and over the cluster. KEYS: totals, node
@@ -91,20 +92,18 @@ public final class RedisGroupPresence {
         this.lockMillis = lockMillis;
     }
 
-    /** A transition to report: {@code join} true for a first session joining, false for a last one leaving. */
-    public record Transition(String tenant, String group, String user, boolean join) {
-    }
-
+    @Override
     /** A session of the user on this node joined (1) or left (-1) the group; completes with the transition or null. */
     public CompletionStage<Transition> change(String tenant, String group, String user, int delta) {
         CompletionStage<?> listed = delta > 0
-                ? redis.sadd(nodeGroups(nodeId), bytes(Keys.member(tenant, group))).thenCompose(x -> redis.sadd(nodes(), bytes(nodeId)))
+                ? redis.sadd(nodeGroups(nodeId), bytes(Directory.member(tenant, group))).thenCompose(x -> redis.sadd(nodes(), bytes(nodeId)))
                 : CompletableFuture.completedFuture(null);
         return listed.thenCompose(x -> redis.<Long>eval(CHANGE, ScriptOutputType.INTEGER, new String[] {totals(tenant, group),
                 shares(tenant, group)}, bytes(user), bytes(nodeId + SEP + user), bytes(Integer.toString(delta))))
                 .thenApply(r -> r == 0 ? null : new Transition(tenant, group, user, r > 0));
     }
 
+    @Override
     /**
      * Sets this node's share of every group to {@code usersPerGroup} ("tenant SEP group" to sessions per user, for
      * groups with presence events); completes with the transitions that made.
@@ -121,6 +120,7 @@ public final class RedisGroupPresence {
         });
     }
 
+    @Override
     /** Removes the shares of nodes that are no longer alive, one live node per dead node; completes with the leaves. */
     public CompletionStage<List<Transition>> sweepDeadNodes() {
         return redis.smembers(nodes()).thenCompose(members -> directory.liveNodes().thenCompose(live -> {
@@ -150,7 +150,7 @@ public final class RedisGroupPresence {
     private CompletionStage<List<Transition>> reset(String node, Collection<String> groups, Map<String, Map<String, Integer>> usersPerGroup) {
         List<CompletableFuture<List<Transition>>> resets = new ArrayList<>();
         for (String tenantGroup : groups) {
-            String[] tg = Keys.splitMember(tenantGroup);
+            String[] tg = Directory.splitMember(tenantGroup);
             List<byte[]> args = new ArrayList<>();
             args.add(bytes(node + SEP));
             usersPerGroup.getOrDefault(tenantGroup, Map.of()).forEach((user, count) -> {
@@ -171,18 +171,6 @@ public final class RedisGroupPresence {
             resets.forEach(r -> all.addAll(r.join()));
             return all;
         });
-    }
-
-    /** Keeps only the groups whose presence is tracked; used to build {@link #restore}'s argument. */
-    public static Map<String, Map<String, Integer>> tracked(Map<String, Map<String, Integer>> usersPerGroup,
-            java.util.function.Predicate<String> presenceEvents) {
-        Map<String, Map<String, Integer>> out = new HashMap<>();
-        usersPerGroup.forEach((tenantGroup, users) -> {
-            if (presenceEvents.test(Keys.splitMember(tenantGroup)[1])) {
-                out.put(tenantGroup, users);
-            }
-        });
-        return out;
     }
 
     private String totals(String tenant, String group) {

@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.wsgrid.node.cluster.Membership;
 
 /**
  * Durable group membership (set over REST) in Redis: per user the set of its groups (in the user's slot, read when one
@@ -14,7 +15,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * by separate commands, user side first: the user side decides which sessions join, the group side only reports.
  * Nothing here depends on a node, so membership outlives every node.
  */
-public final class RedisMembership {
+public final class RedisMembership implements Membership {
 
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final Keys keys;
@@ -24,21 +25,25 @@ public final class RedisMembership {
         this.keys = new Keys(prefix);
     }
 
+    @Override
     public CompletionStage<Void> add(String tenant, String user, String group) {
         return redis.sadd(keys.userGroups(tenant, user), bytes(group))
                 .thenCompose(x -> redis.sadd(keys.groupMembers(tenant, group), bytes(user))).thenApply(x -> null);
     }
 
+    @Override
     public CompletionStage<Void> remove(String tenant, String user, String group) {
         return redis.srem(keys.userGroups(tenant, user), bytes(group))
                 .thenCompose(x -> redis.srem(keys.groupMembers(tenant, group), bytes(user))).thenApply(x -> null);
     }
 
+    @Override
     /** The user's durable groups. */
     public CompletionStage<List<String>> groupsOf(String tenant, String user) {
         return redis.smembers(keys.userGroups(tenant, user)).thenApply(RedisMembership::strings);
     }
 
+    @Override
     /** The group's durable members, sorted. */
     public CompletionStage<List<String>> members(String tenant, String group) {
         return redis.smembers(keys.groupMembers(tenant, group)).thenApply(RedisMembership::strings);

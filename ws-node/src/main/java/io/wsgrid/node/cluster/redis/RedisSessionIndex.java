@@ -14,6 +14,8 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.wsgrid.node.cluster.Directory;
+import io.wsgrid.node.cluster.SessionIndex;
 
 /**
  * Which node holds each session, and which users of a tenant are online, for the REST calls that address one session
@@ -30,7 +32,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  *
  * <p>When a write fails, {@link #isStale()} turns true and the node writes its sessions again with its presence.
  */
-public final class RedisSessionIndex {
+public final class RedisSessionIndex implements SessionIndex {
 
     /** Removes a user from the online set if its score is still ARGV[2]. KEYS: online; ARGV: user, score. */
     private static final String PRUNE = """
@@ -55,23 +57,17 @@ public final class RedisSessionIndex {
         this.clock = clock;
     }
 
-    /** Where a session is. */
-    public record Located(String node, String user) {
-    }
-
-    /** A page of online users; {@code cursor} null at the end. */
-    public record Page(List<String> users, String cursor) {
-    }
-
     /** A session opened on this node (after its presence was written). */
+    @Override
     public CompletionStage<Void> opened(String session, String tenant, String user) {
-        CompletionStage<Long> record = redis.hset(keys.nodeSessions(nodeId), session, bytes(Keys.member(tenant, user)))
+        CompletionStage<Long> record = redis.hset(keys.nodeSessions(nodeId), session, bytes(Directory.member(tenant, user)))
                 .thenApply(x -> 0L);
         CompletionStage<Long> online = redis.zadd(keys.online(tenant), (double) clock.millis(), bytes(user));
         return record.thenCombine(online, (a, b) -> (Void) null).whenComplete((x, error) -> markStaleOn(error));
     }
 
     /** A session of this node closed (after its presence was removed). */
+    @Override
     public CompletionStage<Void> closed(String session, String tenant, String user) {
         CompletionStage<Void> record = redis.hdel(keys.nodeSessions(nodeId), session).thenApply(x -> null);
         String online = keys.online(tenant);
@@ -82,6 +78,7 @@ public final class RedisSessionIndex {
     }
 
     /** Finds a session of the tenant on a live node; completes with null when there is none. */
+    @Override
     public CompletionStage<Located> find(String tenant, String session) {
         return directory.liveNodes().thenCompose(nodes -> {
             List<String> order = new ArrayList<>(nodes);
@@ -93,7 +90,7 @@ public final class RedisSessionIndex {
                 for (int i = 0; i < order.size(); i++) {
                     byte[] member = reads.get(i).join();
                     if (member != null) {
-                        String[] tu = Keys.splitMember(string(member));
+                        String[] tu = Directory.splitMember(string(member));
                         if (tu[0].equals(tenant)) {
                             return new Located(order.get(i), tu[1]);
                         }
@@ -105,6 +102,7 @@ public final class RedisSessionIndex {
     }
 
     /** One {@code ZSCAN} step over the tenant's online set, keeping users with a session on a live node. */
+    @Override
     public CompletionStage<Page> online(String tenant, String cursor, int limit) {
         if (cursor != null && !cursor.chars().allMatch(Character::isDigit)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("cursor must be the one a previous page returned"));
@@ -150,11 +148,13 @@ public final class RedisSessionIndex {
     }
 
     /** Whether a write failed since this node last wrote its sessions. */
+    @Override
     public boolean isStale() {
         return stale;
     }
 
     /** Writes this node's sessions and its users' online entries again (after {@link RedisDirectory#restore}). */
+    @Override
     public CompletionStage<Void> restore(Map<String, String[]> tenantUserBySession) {
         stale = false;
         if (tenantUserBySession.isEmpty()) {
@@ -164,7 +164,7 @@ public final class RedisSessionIndex {
         List<CompletableFuture<?>> writes = new ArrayList<>();
         double now = clock.millis();
         tenantUserBySession.forEach((session, tu) -> {
-            records.put(session, bytes(Keys.member(tu[0], tu[1])));
+            records.put(session, bytes(Directory.member(tu[0], tu[1])));
             writes.add(redis.zadd(keys.online(tu[0]), now, bytes(tu[1])).toCompletableFuture());
         });
         writes.add(redis.hset(keys.nodeSessions(nodeId), records).toCompletableFuture());
