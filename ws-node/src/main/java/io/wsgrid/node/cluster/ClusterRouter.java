@@ -181,24 +181,62 @@ final class ClusterRouter implements Router, SmartLifecycle {
     public CompletionStage<Opened> opened(Session session) {
         hub.register(session);
         StreamId stream = StreamId.user(session.tenant(), session.user());
-        return directory.connected(session.tenant(), session.user()).thenApply(connected -> {
+        String tenant = session.tenant();
+        String user = session.user();
+        return directory.connected(tenant, user).thenCompose(connected -> {
             session.markRegistered();
-            local.follow(stream, connected.top());
-            sessions.opened(session.id(), session.tenant(), session.user());
-            return new Opened(connected.top(), connected.queued());
-        }).thenCompose(opened -> membership.groupsOf(session.tenant(), session.user()).thenApply(groups -> {
-            for (String group : local.joinDurable(session, groups)) {
-                joined(session, group);
+            if (!session.isOpen() && session.claimUncount()) {
+                // The session closed while its connect was on its way, so its close found it not counted yet: the
+                // count goes here, and what the connect took from the queue goes back (or to the user elsewhere).
+                directory.disconnected(tenant, user);
+                requeue(tenant, user, connected.queued());
+                return CompletableFuture.completedFuture(new Opened(connected.top(), List.of()));
             }
-            return opened;
-        }));
+            local.follow(stream, connected.top());
+            sessions.opened(session.id(), tenant, user);
+            Opened opened = new Opened(connected.top(), connected.queued());
+            return membership.groupsOf(tenant, user).thenApply(groups -> {
+                for (String group : local.joinDurable(session, groups)) {
+                    joined(session, group);
+                }
+                return opened;
+            }).whenComplete((x, error) -> {
+                if (error != null) {
+                    // The open fails and the session is closed (1013): it will not get what the connect took.
+                    requeue(tenant, user, connected.queued());
+                }
+            });
+        });
+    }
+
+    /**
+     * Puts back, in order, messages that a connect took from the user's queue for a session that will not get them:
+     * queued again, or sent to the user's sessions on other nodes. Should that fail, history still holds them.
+     */
+    private void requeue(String tenant, String user, List<byte[]> frames) {
+        Set<String> without = new HashSet<>(dead);
+        without.add(nodeId);
+        long now = System.nanoTime();
+        CompletionStage<?> chain = CompletableFuture.completedFuture(null);
+        for (byte[] frame : frames) {
+            StreamPosition position = ProtocolCodec.positionOf(frame);
+            if (position != null) {
+                chain = chain.thenCompose(x -> reroute(tenant, user, position, frame, now, without));
+            }
+        }
+        chain.whenComplete((x, error) -> {
+            if (error != null) {
+                log.warn("could not queue again {} messages of {}/{}; a resume still gets them from history: {}", frames.size(), tenant, user,
+                        error.toString());
+            }
+        });
     }
 
     @Override
     public void closed(Session session) {
         boolean wasRegistered = hub.unregister(session);
         local.closed(session);
-        if (wasRegistered && session.isRegistered()) {
+        if (wasRegistered && session.isRegistered() && session.claimUncount()) {
             directory.disconnected(session.tenant(), session.user())
                     .whenComplete((x, error) -> sessions.closed(session.id(), session.tenant(), session.user()));
             for (String group : session.groups()) {

@@ -52,6 +52,7 @@ public final class Session {
     private volatile int state = OPEN;
     /** Set once the cluster counted the session in its presence, so only those sessions are uncounted at close. */
     private volatile boolean registered;
+    private final java.util.concurrent.atomic.AtomicBoolean uncounted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int closeCode;
 
     // event-loop confined
@@ -144,6 +145,15 @@ public final class Session {
     /** Whether the cluster counted the session in its presence. */
     public boolean isRegistered() {
         return registered;
+    }
+
+    /**
+     * Claims the one removal of the session from the cluster's presence; true for the first caller only. Both the
+     * close and a connect that completes after the close try it: whichever finds the session counted and closed
+     * removes it, never both.
+     */
+    public boolean claimUncount() {
+        return uncounted.compareAndSet(false, true);
     }
 
     /** The groups the session's current token grants. */

@@ -122,12 +122,16 @@ public class Sessions {
         }
     }
 
-    /** Writes the queued messages, then moves the user cursor to the top at open and lets live messages through. */
+    /**
+     * Writes the queued messages in offset order (one put back in the queue after a failed open may stand behind newer
+     * ones), then moves the user cursor to the top at open and lets live messages through.
+     */
     private void releaseQueued(Session session, List<byte[]> queued) {
         List<StreamCursors.Kept> frames = new ArrayList<>(queued.size());
         for (byte[] message : queued) {
             frames.add(SessionStreams.kept(null, message));
         }
+        frames.sort(java.util.Comparator.comparingLong(StreamCursors.Kept::offset));
         outbound.release(session, frames, () -> session.cursors.advance(null, session.topAtOpen));
     }
 

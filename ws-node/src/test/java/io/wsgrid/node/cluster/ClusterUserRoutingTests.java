@@ -49,6 +49,30 @@ class ClusterUserRoutingTests {
     }
 
     @Test
+    void aSessionThatClosesWhileItsConnectIsOnItsWayLeavesNoPresenceBehindAndPutsBackWhatItTookFromTheQueue() {
+        TestNode a = cluster.node("a");
+        TestNode b = cluster.node("b");
+        UserSent queued = a.send("fay", "\"kept\"");
+        assertThat(queued.queued()).isTrue();
+
+        java.util.concurrent.CompletableFuture<Void> connects = cluster.state.holdConnects();
+        TestClient gone = b.open("fay");
+        gone.disconnect();
+        await().atMost(Duration.ofSeconds(2)).until(() -> b.sessionsHere() == 0);
+        connects.complete(null); // the connect lands after the close: it counted the session and took the queue
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> !a.router.user(TENANT, "fay").toCompletableFuture().join().online());
+        await().atMost(Duration.ofSeconds(2)).until(() -> cluster.state.queued(TENANT, "fay") == 1);
+        assertThat(a.send("fay", "\"later\"").queued()).as("nobody is online to send it to").isTrue();
+
+        TestClient fay = a.open("fay");
+        fay.expect(Connected.class);
+        assertThat(fay.expect(Delivery.class).data().json()).isEqualTo("\"kept\"");
+        assertThat(fay.expect(Delivery.class).data().json()).isEqualTo("\"later\"");
+        assertNothingMore(fay);
+    }
+
+    @Test
     void aMessageForAUserOfflineEverywhereIsQueuedAndComesRightAfterConnectedOnTheirNextSession() {
         TestNode a = cluster.node("a");
         TestNode b = cluster.node("b");

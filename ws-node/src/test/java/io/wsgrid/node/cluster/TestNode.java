@@ -37,13 +37,14 @@ final class TestNode implements AutoCloseable {
     final ClusterRouter router;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final LocalSessions sessions;
+    private final Hub hub;
 
     /** A node whose groups in {@code presenceNamespaces} report presence events. */
     TestNode(String id, MemoryCluster cluster, Set<String> presenceNamespaces) {
         this.id = id;
         NodeMetrics metrics = new NodeMetrics(registry);
         sessions = new LocalSessions(id, metrics);
-        Hub hub = new Hub(new HubProperties(8, 16));
+        hub = new Hub(new HubProperties(8, 16));
         History history = cluster.history();
         Sequencer sequencer = new Sequencer(history, metrics);
         LocalDelivery local = new LocalDelivery(hub, sessions.outbound(), sessions.streams(), history, sequencer);
@@ -53,6 +54,11 @@ final class TestNode implements AutoCloseable {
         sessions.lifecycle(router, TestCommands.of(hub, sessions.outbound(), router, local, sessions.streams(), history,
                 sessions.properties(), groups, metrics));
         router.start();
+    }
+
+    /** How many sessions this node's hub holds. */
+    int sessionsHere() {
+        return hub.sessionsById().size();
     }
 
     /** A session of the user opens here; returns its client once the {@code connected} frame came. */

@@ -223,9 +223,14 @@ public final class RedisDirectory implements Directory {
                 new String[] {keys.presence(tenant, user), keys.offline(tenant, user), keys.streamMeta(stream)},
                 bytes(nodeId), top[0], top[1])
                 .thenApply(r -> new Connected(new StreamPosition((Long) r.get(0), string(r.get(1))), unexpired(r.subList(2, r.size()))));
-        // The per-node index only serves cleanup after this node dies; it lives in another slot, so apart.
-        return result.thenCompose(c -> redis.sadd(keys.nodeUsers(nodeId), bytes(Directory.member(tenant, user))).thenApply(x -> c))
-                .whenComplete((c, error) -> markStaleOn(error));
+        // The per-node index only serves cleanup after this node dies; it lives in another slot, so apart. Its write
+        // failing must not fail the connect, which already took the queue: the node goes stale and writes it again.
+        return result.whenComplete((c, error) -> markStaleOn(error))
+                .thenCompose(c -> redis.sadd(keys.nodeUsers(nodeId), bytes(Directory.member(tenant, user)))
+                        .handle((x, error) -> {
+                            markStaleOn(error);
+                            return c;
+                        }));
     }
 
     /** Unregisters a session of the user on this node. */

@@ -61,8 +61,18 @@ public final class MemoryCluster implements AutoCloseable {
     /** Group presence: member(tenant, group) to node to user to that node's sessions of the user in the group. */
     final Map<String, Map<String, Map<String, Integer>>> shares = new HashMap<>();
 
+    /** Completes when the sessions' connects may run; a test holds them to race a close against one. */
+    volatile CompletableFuture<Void> connects = CompletableFuture.completedFuture(null);
+
     public MemoryCluster() {
         this(100);
+    }
+
+    /** Holds every session's connect until the returned future is completed (by the test, which then runs them). */
+    public CompletableFuture<Void> holdConnects() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        connects = gate;
+        return gate;
     }
 
     /** A cluster whose offline queues keep {@code queueCapacity} messages per user. */

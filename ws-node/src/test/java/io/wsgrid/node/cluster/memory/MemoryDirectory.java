@@ -50,11 +50,11 @@ final class MemoryDirectory implements Directory {
 
     @Override
     public CompletionStage<Connected> connected(String tenant, String user) {
-        return markStaleOnFailure(cluster.call(node, () -> {
+        return cluster.connects.thenCompose(x -> markStaleOnFailure(cluster.call(node, () -> {
             cluster.presence.computeIfAbsent(Directory.member(tenant, user), k -> new TreeMap<>()).merge(node, 1, Integer::sum);
             List<byte[]> queued = cluster.offline.drain(tenant, user);
             return new Connected(cluster.history.top(StreamId.user(tenant, user)).toCompletableFuture().join(), queued);
-        }));
+        })));
     }
 
     @Override
