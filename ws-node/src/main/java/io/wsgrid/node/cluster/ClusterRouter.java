@@ -81,6 +81,8 @@ final class ClusterRouter implements Router, SmartLifecycle {
      * the drain that followed the restore.
      */
     private final java.util.concurrent.atomic.AtomicInteger drainsAfterRestore = new java.util.concurrent.atomic.AtomicInteger();
+    /** Stream envelopes this node's bus failed to publish, published again once it is back. */
+    private final Unsent unsent = new Unsent(10_000);
     private static final int DRAINS_AFTER_RESTORE = 3;
 
     ClusterRouter(Hub hub, LocalDelivery local, Directory directory, SessionIndex sessions, Membership membership,
@@ -138,7 +140,9 @@ final class ClusterRouter implements Router, SmartLifecycle {
             }
             else {
                 Envelope envelope = new Envelope(Kind.USER, nodeId, node, tenant, user, extra, position.offset(), position.epoch(), frame);
-                results.add(bus.publishTo(node, envelope).toCompletableFuture().exceptionally(e -> false));
+                // A node with no receiver counts as missed; one this node's failing bus could not reach gets it once
+                // the bus is back, unless there is no room to keep it.
+                results.add(bus.publishTo(node, envelope).toCompletableFuture().exceptionally(e -> unsent.add(node, envelope)));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(x -> {
@@ -166,7 +170,12 @@ final class ClusterRouter implements Router, SmartLifecycle {
         return history.append(stream, message).thenApply(appended -> {
             StreamPosition position = appended.position();
             local.offer(stream, position, appended.frame(), acceptedNanos);
-            bus.publishToAll(Envelope.group(nodeId, tenant, group, position.offset(), position.epoch(), appended.frame()));
+            Envelope envelope = Envelope.group(nodeId, tenant, group, position.offset(), position.epoch(), appended.frame());
+            bus.publishToAll(envelope).whenComplete((x, error) -> {
+                if (error != null) {
+                    unsent.add(null, envelope);
+                }
+            });
             return position;
         });
     }
@@ -209,13 +218,19 @@ final class ClusterRouter implements Router, SmartLifecycle {
         });
     }
 
+    /** The nodes known dead, and {@code node}. */
+    private Set<String> withDead(String node) {
+        Set<String> without = new HashSet<>(dead);
+        without.add(node);
+        return without;
+    }
+
     /**
      * Puts back, in order, messages that a connect took from the user's queue for a session that will not get them:
      * queued again, or sent to the user's sessions on other nodes. Should that fail, history still holds them.
      */
     private void requeue(String tenant, String user, List<byte[]> frames) {
-        Set<String> without = new HashSet<>(dead);
-        without.add(nodeId);
+        Set<String> without = withDead(nodeId);
         long now = System.nanoTime();
         CompletionStage<?> chain = CompletableFuture.completedFuture(null);
         for (byte[] frame : frames) {
@@ -369,8 +384,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
                 if (!offerLocally(e.tenant(), e.target(), position, e.payload(), now)) {
                     // Presence said the user was here but is not (it left meanwhile, or presence is stale): queue it
                     // unless the user is elsewhere, rather than drop it.
-                    Set<String> without = new HashSet<>(dead);
-                    without.add(nodeId);
+                    Set<String> without = withDead(nodeId);
                     if (REROUTED.equals(e.extra())) {
                         directory.queueUnlessLive(e.tenant(), e.target(), e.payload(), without).whenComplete((route, error) -> {
                             if (error != null || route instanceof Directory.Route.Live) {
@@ -403,6 +417,10 @@ final class ClusterRouter implements Router, SmartLifecycle {
         if (busUp && busWasDown) {
             log.info("bus {} is back: reading what this node's streams got meanwhile from history", bus.name());
             sequencer.catchUp();
+        }
+        if (busUp && unsent.size() > 0) {
+            unsent.publish(bus, e -> reroute(e.tenant(), e.target(), new StreamPosition(e.offset(), e.epoch()), e.payload(), System.nanoTime(),
+                    withDead(e.to())));
         }
         busWasDown = !busUp;
         return directory.heartbeat().thenCompose(vanished -> {

@@ -91,6 +91,23 @@ class ClusterGroupRoutingTests {
     }
 
     @Test
+    void aGroupMessageThePublishersBusCouldNotSendIsPublishedAgainOnceItsBusIsBack() {
+        TestNode a = cluster.node("a");
+        TestNode b = cluster.node("b");
+        TestClient bob = b.connect("bob");
+        join(a, "bob", "room", bob);
+
+        cluster.state.bus().cut("a"); // only the publisher's bus fails: b never sees its own bus down
+        a.publish("room", "\"last\"");
+        assertNothingMore(bob);
+
+        cluster.state.bus().reconnect("a");
+        a.heartbeat();
+        assertThat(offsets(bob, 1)).containsExactly(1L);
+        assertNothingMore(bob);
+    }
+
+    @Test
     void aNodeThatWasOffTheBusReadsWhatItsGroupsGotMeanwhileFromHistoryOnceTheBusIsBack() {
         TestNode a = cluster.node("a");
         TestNode b = cluster.node("b");

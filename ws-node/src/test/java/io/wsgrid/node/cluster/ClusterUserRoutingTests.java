@@ -73,6 +73,24 @@ class ClusterUserRoutingTests {
     }
 
     @Test
+    void aUserMessageThePublishersBusCouldNotSendReachesTheOnlineUserOnceTheBusIsBackNotTheQueue() {
+        TestNode a = cluster.node("a");
+        TestNode b = cluster.node("b");
+        TestClient gus = b.connect("gus");
+
+        cluster.state.bus().cut("a");
+        UserSent sent = a.send("gus", "\"kept\"");
+        assertThat(sent.queued()).as("gus is online on b, which is alive").isFalse();
+        assertNothingMore(gus);
+        assertThat(cluster.state.queued(TENANT, "gus")).isZero();
+
+        cluster.state.bus().reconnect("a");
+        a.heartbeat();
+        assertThat(gus.expect(Delivery.class).position()).isEqualTo(sent.position());
+        assertNothingMore(gus);
+    }
+
+    @Test
     void aMessageForAUserOfflineEverywhereIsQueuedAndComesRightAfterConnectedOnTheirNextSession() {
         TestNode a = cluster.node("a");
         TestNode b = cluster.node("b");
