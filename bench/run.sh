@@ -11,13 +11,18 @@
 #   memory  RSS and heap per idle connection, slope between two connection counts
 #   cluster user-directed sends through a third node to receivers on two others: memory vs redis vs rabbitmq
 #   gateway echo round trips through the gateway vs nginx and HAProxy (Debian's, installed when missing) to one ws-node
+#   relay-memory  memory per relayed idle connection, gateway vs nginx to one ws-node: slope between RELAY_STEPS idle
+#           connections. nginx: RSS of master + workers. gateway: its heap is fixed and pre-touched (-Xms = -Xmx,
+#           AlwaysPreTouch), so its RSS slope is what lives outside the heap (direct buffers, native, stacks), and the
+#           used heap after a full GC at each step adds the live Java objects; the figure is the sum of both
 #   rest    wrk (Debian's) POSTing /api/v1/users/{u}/messages to REST_USERS online users over REST_CONNECTIONS keep-alive
 #           connections: ws-node vs the Node.js peer, warmed up (WARMUP s, not recorded), then REST_SECONDS measured;
 #           plus ws-node's cold-start curve: requests/s per 10 s window from the moment readiness is UP
 #
 # Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000), WARMUP (35), REST_SECONDS (20),
 #   REST_USERS (1000), REST_CONNECTIONS (64), COLD_WINDOWS (6), NODE_JAVA_OPTS (extra JVM options for ws-node),
-#   PROFILE_JFR (a file: record the warmed, measured ws-node window with JFR), AOT (true: run ws-node from its extracted
+#   GATEWAY_JAVA_OPTS (extra JVM options for the gateway), RELAY_STEPS (1000,5000),
+#   PROFILE_JFR (a file: record the warmed, measured window with JFR: ws-node's in rest, the gateway's in gateway), AOT (true: run ws-node from its extracted
 #   jar with a JDK AOT cache recorded by a training run first, as deploy/local/run.sh and the Dockerfile do)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +35,11 @@ ROOT=$PWD
 : "${CLUSTER_RATE:=2000}" "${CLUSTER_MESSAGES:=20000}" "${CLUSTER_USERS:=1000}"
 : "${ECHO_CONNECTIONS:=100}" "${ECHO_SECONDS:=15}"
 : "${WARMUP:=35}" "${REST_SECONDS:=20}" "${REST_USERS:=1000}" "${REST_CONNECTIONS:=64}" "${COLD_WINDOWS:=6}"
-: "${NODE_JAVA_OPTS:=}" "${AOT:=false}"
+: "${NODE_JAVA_OPTS:=}" "${GATEWAY_JAVA_OPTS:=}" "${AOT:=false}"
+# Two sockets per relayed connection in the proxy: 5,000 stays under the 20,000 open files a process may hold here.
+: "${RELAY_STEPS:=1000,5000}"
 NODE_JAR=ws-node/target/ws-node.jar
-SECTIONS=${*:-node memory cluster gateway rest}
+SECTIONS=${*:-node memory cluster gateway relay-memory rest}
 OUT=bench/results/latest.jsonl
 mkdir -p bench/results
 touch "$OUT"
@@ -118,20 +125,32 @@ if [[ " $SECTIONS " == *" memory "* ]]; then
   kill "$NODE_PID"
 fi
 
-if [[ " $SECTIONS " == *" gateway "* ]]; then
-  echo "== relay: $ECHO_CONNECTIONS connections in a closed ping loop for ${ECHO_SECONDS}s, through the gateway and through nginx"
+start_gateway() { # data-port admin-port backend-port [JVM options...] -> sets GW
+  # The per-IP connect limit (50/s) is lifted: the load generator opens thousands from four loopback addresses.
+  local port=$1 admin=$2 backend=$3; shift 3
+  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
+  "$JAVA" "$@" $GATEWAY_JAVA_OPTS -jar gateway/target/gateway.jar --server.port="$admin" --wsgrid.gateway.port="$port" \
+      --wsgrid.gateway.backends="http://127.0.0.1:$backend" --wsgrid.admin.password=bench \
+      --wsgrid.gateway.connect-rate-per-ip=1000000 --wsgrid.gateway.connect-burst-per-ip=1000000 > "bench/results/gateway-$port.log" 2>&1 &
+  GW=$!; echo $GW >> "$PIDFILE"; wait_http "http://127.0.0.1:$admin/actuator/health"
+}
+
+start_nginx() { # port backend-port -> sets NGX (master), NGX_PIDS (master and workers, comma-separated), NGINX_DIR
   if ! command -v nginx >/dev/null; then
     (apt-get install -y -qq nginx-light || (apt-get update -qq && apt-get install -y -qq nginx-light)) >/dev/null
   fi
-  N=$(start_node 18087)
-  "$JAVA" -Xms256m -Xmx1g -jar gateway/target/gateway.jar --server.port=19091 --wsgrid.gateway.port=18088 \
-      --wsgrid.gateway.backends=http://127.0.0.1:18087 --wsgrid.admin.password=bench > bench/results/gateway.log 2>&1 &
-  GW=$!; echo $GW >> "$PIDFILE"; wait_http http://127.0.0.1:19091/actuator/health
   NGINX_DIR=$(mktemp -d)
-  sed -e "s#__PORT__#18089#; s#__BACKEND__#127.0.0.1:18087#; s#__DIR__#$NGINX_DIR#g" bench/peers/nginx.conf > "$NGINX_DIR/nginx.conf"
+  sed -e "s#__PORT__#$1#; s#__BACKEND__#127.0.0.1:$2#; s#__DIR__#$NGINX_DIR#g" bench/peers/nginx.conf > "$NGINX_DIR/nginx.conf"
   nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" > "$NGINX_DIR/out.log" 2>&1 &
   NGX=$!; echo $NGX >> "$PIDFILE"; sleep 1
   NGX_PIDS=$(echo $NGX $(pgrep -P $NGX) | tr ' ' ',')
+}
+
+if [[ " $SECTIONS " == *" gateway "* ]]; then
+  echo "== relay: $ECHO_CONNECTIONS connections in a closed ping loop for ${ECHO_SECONDS}s, through the gateway and through nginx"
+  N=$(start_node 18087)
+  start_gateway 18088 19091 18087 -Xms256m -Xmx1g
+  start_nginx 18089 18087
   if ! command -v haproxy >/dev/null; then
     (apt-get install -y -qq haproxy || (apt-get update -qq && apt-get install -y -qq haproxy)) >/dev/null
   fi
@@ -143,8 +162,32 @@ if [[ " $SECTIONS " == *" gateway "* ]]; then
   bench "ws-node direct echo" echo --url ws://127.0.0.1:18087/ws --connections "$ECHO_CONNECTIONS" --duration "${ECHO_SECONDS}s" --server-pid "$N"
   bench "nginx echo"          echo --url ws://127.0.0.1:18089/ws --connections "$ECHO_CONNECTIONS" --duration "${ECHO_SECONDS}s" --server-pid "$NGX_PIDS"
   bench "haproxy echo"        echo --url ws://127.0.0.1:18094/ws --connections "$ECHO_CONNECTIONS" --duration "${ECHO_SECONDS}s" --server-pid "$HAP"
+  if [ -n "${PROFILE_JFR:-}" ]; then # the gateway's measured window, recorded with JFR
+    "$JAVA_HOME/bin/jcmd" "$GW" JFR.start settings=profile duration="${ECHO_SECONDS}s" filename="$PROFILE_JFR" > /dev/null
+  fi
   bench "gateway echo"        echo --url ws://127.0.0.1:18088/ws --connections "$ECHO_CONNECTIONS" --duration "${ECHO_SECONDS}s" --server-pid "$GW"
   kill "$GW" "$NGX" "$HAP" "$N"
+fi
+
+if [[ " $SECTIONS " == *" relay-memory "* ]]; then
+  echo "== relay memory: idle connections through the gateway and through nginx to one ws-node, slope over $RELAY_STEPS"
+  N=$(start_node 18098)
+  start_gateway 18099 19092 18098 -Xms256m -Xmx256m -XX:+AlwaysPreTouch
+  start_nginx 18100 18098
+  relay_row() { # label idle-json -> appends a relay row: heap slope + RSS slope (RSS alone when there is no heap)
+    local row
+    row=$(echo "$2" | jq -c --arg name "$1" '{scenario: "relay",
+        kib_per_connection: (.rss_kib_per_connection + (.heap_kib_per_connection // 0)),
+        heap_kib_per_connection: .heap_kib_per_connection, outside_heap_kib_per_connection: .rss_kib_per_connection,
+        connections: .connections, still_open: .still_open, "label": $name}')
+    grep -vF "\"label\":\"$1\"}" "$OUT" > "$OUT.tmp" || true; mv "$OUT.tmp" "$OUT"
+    echo "$row" >> "$OUT"
+    printf '%-28s %s\n' "$1" "$row"
+  }
+  idle_json() { "$JAVA" -jar ws-client/target/ws-client.jar bench idle "$@" --steps "$RELAY_STEPS" --json --no-progress; }
+  relay_row "gateway idle relay" "$(idle_json --url ws://127.0.0.1:18099/ws --server-pid "$GW")"
+  relay_row "nginx idle relay"   "$(idle_json --url ws://127.0.0.1:18100/ws --server-pid "$NGX_PIDS")"
+  kill "$GW" "$NGX" "$N"
 fi
 
 if [[ " $SECTIONS " == *" cluster "* ]]; then

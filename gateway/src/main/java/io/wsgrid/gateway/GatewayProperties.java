@@ -32,6 +32,10 @@ import org.springframework.validation.annotation.Validated;
  * @param connectRatePerIp   new connections per second one client IP may open (token bucket); beyond it 429.
  * @param connectBurstPerIp  bucket size of the per-IP limit.
  * @param drainRate          sessions per second closed with 1012 when a node is drained.
+ * @param transport          the data plane's socket I/O: {@code auto} takes io_uring where the kernel and the
+ *                           container allow it (fewer system calls per relayed frame: reads and writes of one event-loop
+ *                           turn are submitted together), else epoll, else Java NIO; naming one that is not available
+ *                           fails startup.
  * @param dns                discovery of nodes through DNS (a Kubernetes headless service).
  * @param health             active health checks.
  * @param api                forwarding of {@code /api/v1/**} calls.
@@ -56,12 +60,18 @@ public record GatewayProperties(
         @DefaultValue("50") @Min(1) int connectRatePerIp,
         @DefaultValue("100") @Min(1) int connectBurstPerIp,
         @DefaultValue("200") @Min(1) int drainRate,
+        @DefaultValue("auto") @NotNull TransportMode transport,
         @DefaultValue @Valid Dns dns,
         @DefaultValue @Valid Health health,
         @DefaultValue @Valid Api api,
         @DefaultValue("none") @NotNull SharedStateMode sharedState,
         @DefaultValue("wsgrid") @NotBlank String sharedStatePrefix,
         @DefaultValue @Valid Replica replica) {
+
+    /** The data plane's socket I/O (see {@code transport}). */
+    public enum TransportMode {
+        AUTO, IO_URING, EPOLL, NIO
+    }
 
     /** Where admin changes live: only in this replica, or in Redis for all replicas. */
     public enum SharedStateMode {

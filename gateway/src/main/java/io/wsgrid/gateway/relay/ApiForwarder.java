@@ -77,7 +77,7 @@ final class ApiForwarder {
             return;
         }
         tried.add(backend);
-        new Bootstrap().group(client.channel().eventLoop()).channel(RelayServer.clientChannelType())
+        new Bootstrap().group(client.channel().eventLoop()).channel(Transport.socketChannelFor(client.channel()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

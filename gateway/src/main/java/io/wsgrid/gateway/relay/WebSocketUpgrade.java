@@ -82,7 +82,7 @@ final class WebSocketUpgrade {
         if (tried.size() > 1) {
             shared.metrics().handshake(RelayMetrics.Outcome.RETRIED);
         }
-        new Bootstrap().group(client.channel().eventLoop()).channel(RelayServer.clientChannelType())
+        new Bootstrap().group(client.channel().eventLoop()).channel(Transport.socketChannelFor(client.channel()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(5000, shared.properties().handshakeTimeout().toMillis()))
                 .handler(new HandshakeHandler(backend))

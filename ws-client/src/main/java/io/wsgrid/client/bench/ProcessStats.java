@@ -22,7 +22,10 @@ public final class ProcessStats {
         this(java.util.List.of(pid));
     }
 
-    /** Several processes counted as one server (nginx's workers); memory figures use the first. */
+    /**
+     * Several processes counted as one server (nginx's master and workers): CPU and RSS are summed, the heap is the
+     * first one's.
+     */
     public ProcessStats(java.util.List<Long> pids) {
         this.pid = pids.getFirst();
         this.others = pids.subList(1, pids.size());
@@ -62,8 +65,16 @@ public final class ProcessStats {
         return Long.parseLong(fields[field]);
     }
 
-    /** Resident set size in bytes. */
+    /** Resident set size in bytes, summed over the processes. */
     public long rssBytes() throws IOException {
+        long sum = rssBytes(pid);
+        for (long other : others) {
+            sum += rssBytes(other);
+        }
+        return sum;
+    }
+
+    private static long rssBytes(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
@@ -78,6 +89,10 @@ public final class ProcessStats {
      */
     public long heapAfterGc() {
         try {
+            if (!isJvm()) {
+                // jcmd asks the target to attach with SIGQUIT, which stops nginx (graceful shutdown).
+                return -1;
+            }
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             run(List.of(jcmd, Long.toString(pid), "GC.run"));
             for (String line : run(List.of(jcmd, Long.toString(pid), "GC.heap_info")).split("\n")) {
@@ -95,6 +110,12 @@ public final class ProcessStats {
             Thread.currentThread().interrupt();
         }
         return -1;
+    }
+
+    private boolean isJvm() throws IOException {
+        try (var lines = Files.lines(Path.of("/proc", Long.toString(pid), "maps"))) {
+            return lines.anyMatch(line -> line.endsWith("/libjvm.so"));
+        }
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
