@@ -19,9 +19,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The data plane's lifecycle: binds the data port on Netty (io_uring or epoll when available, see {@link Transport}), and on shutdown tells every relayed
- * client to reconnect now (1012) so it moves to another gateway instance. Drains requested on a backend close its
- * sessions with 1012 at the configured rate, and sessions idle past the idle timeout are closed the same way.
+ * The data plane's lifecycle: binds the data port on Netty (io_uring or epoll when available, see {@link Transport}),
+ * and on shutdown tells every relayed client to reconnect now (1012) so it moves to another gateway instance. Drains
+ * requested on a backend close its sessions with 1012 at the configured rate, and sessions idle past the idle timeout
+ * are closed the same way.
  */
 @Component
 public class RelayServer implements SmartLifecycle {
