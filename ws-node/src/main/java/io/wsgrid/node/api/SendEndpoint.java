@@ -90,7 +90,7 @@ class SendEndpoint implements NettyRouteProvider {
             Target target = target(uri);
             boolean dry = dryRun.matches(headers.get(RestWarmup.HEADER));
             String tenant = dry ? null : tenants.resolve(headers.get("X-Tenant"), headers.get("X-Api-Key")).name();
-            String name = MessagingController.name(UriUtils.decode(target.name(), StandardCharsets.UTF_8), target.what());
+            String name = MessagingController.name(decode(target.name(), target.what()), target.what());
             if (headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) > maxBody) {
                 return problem(response, path, new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE, SendRoutes.TOO_LARGE));
             }
@@ -114,6 +114,16 @@ class SendEndpoint implements NettyRouteProvider {
         }
         catch (ResponseStatusException e) {
             return problem(response, path, e);
+        }
+    }
+
+    /** The name's percent-encoding decoded (RFC 3986: a '+' stays a '+'); 400 when it is malformed. */
+    private static String decode(String raw, String what) {
+        try {
+            return UriUtils.decode(raw, StandardCharsets.UTF_8);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, what + " is not valid percent-encoding");
         }
     }
 

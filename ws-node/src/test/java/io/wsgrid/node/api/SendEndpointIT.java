@@ -1,5 +1,8 @@
 package io.wsgrid.node.api;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +75,19 @@ class SendEndpointIT {
         samePath(new Rest(port).with(Map.of("X-Api-Key", "k1", "X-Tenant", "t".repeat(200))), "/api/v1/users/bob/messages", "{\"data\":1}");
     }
 
+    /** A POST written byte for byte on a socket; returns the whole answer (the connection is closed after it). */
+    private static String rawPost(String target, String json) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            String request = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: k1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + json.length() + "\r\nConnection: close\r\n\r\n" + json;
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
-    void aPercentEncodedNameReachesThatUserAndOtherPathsAreNotTaken() {
+    void aPercentEncodedNameReachesThatUserAndOtherPathsAreNotTaken() throws IOException {
         try (WsClient client = WsClient.connected("ws://127.0.0.1:" + port + "/ws?token="
                 + KEYS.token("al ice+bob", Instant.now().plusSeconds(60), List.of()))) {
             Rest.Response sent = rest.post("/api/v1/users/al%20ice+bob/messages", "{\"data\":\"hi\"}");
@@ -83,6 +97,8 @@ class SendEndpointIT {
             assertThat(delivery.target()).isEqualTo(new Target.User("al ice+bob"));
             assertThat(delivery.data().toString()).isEqualTo("\"hi\"");
         }
+        assertThat(rawPost("/api/v1/users/bad%zzname/messages", "{\"data\":1}")).as("malformed percent-encoding (no URI class sends it)")
+                .startsWith("HTTP/1.1 400").contains("application/problem+json").contains("not valid percent-encoding");
         assertThat(rest.post("/api/v1/users/a/b/messages", "{\"data\":1}").status()).as("two segments").isEqualTo(404);
         assertThat(rest.post("/api/v1/users//messages", "{\"data\":1}").status()).as("no name").isIn(404, 400);
     }
