@@ -57,7 +57,7 @@ class RestWarmup implements ApplicationRunner {
         byte[] answer(String user, RawJson data) {
             String id = Uuid7.nextString();
             ProtocolCodec.INSTANCE.encode(new ServerMessage.Delivery(id, null, new Target.User(user), data, System.currentTimeMillis(), null));
-            return SendRoutes.answer(id, "sent", 0);
+            return Sends.answer(id, "sent", 0);
         }
     }
 

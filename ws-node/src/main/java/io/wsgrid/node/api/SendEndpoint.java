@@ -8,8 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.wsgrid.common.protocol.RawJson;
-import io.wsgrid.node.delivery.Messenger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -29,8 +27,8 @@ import org.springframework.web.util.UriUtils;
 /**
  * The two hot REST calls, {@code POST /api/v1/users/{user}/messages} and {@code POST /api/v1/groups/{group}/messages},
  * served by Reactor Netty directly, below WebFlux, as the WebSocket endpoint is: no exchange, no handler mapping, no
- * filter chain, no observation. The contract is {@link SendRoutes}'s to the byte: the same checks in the same order
- * (tenant and key, name, body, {@code data}), the same 202 answer, the same {@code application/problem+json} errors.
+ * filter chain, no observation. The checks and the 202 answer are {@link Sends}', shared with {@link SendRoutes}, and
+ * errors are written as Spring writes a {@code ProblemDetail}, so both answer alike ({@code SendEndpointIT}).
  * A request whose body has no {@code Content-Length} (chunked) is left to {@link SendRoutes}, which bounds what it
  * reads and also carries the calls' OpenAPI description.
  */
@@ -46,16 +44,11 @@ class SendEndpoint implements NettyRouteProvider {
     record Target(String what, String name) {
     }
 
-    private final Messenger messenger;
-    private final TenantResolver tenants;
-    private final RestWarmup.DryRun dryRun;
+    private final Sends sends;
     private final long maxBody;
 
-    SendEndpoint(Messenger messenger, TenantResolver tenants, RestWarmup.DryRun dryRun,
-            @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBody) {
-        this.messenger = messenger;
-        this.tenants = tenants;
-        this.dryRun = dryRun;
+    SendEndpoint(Sends sends, @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBody) {
+        this.sends = sends;
         this.maxBody = maxBody.toBytes();
     }
 
@@ -88,25 +81,14 @@ class SendEndpoint implements NettyRouteProvider {
         try {
             HttpHeaders headers = request.requestHeaders();
             Target target = target(uri);
-            boolean dry = dryRun.matches(headers.get(RestWarmup.HEADER));
-            String tenant = dry ? null : tenants.resolve(headers.get("X-Tenant"), headers.get("X-Api-Key")).name();
-            String name = MessagingController.name(decode(target.name(), target.what()), target.what());
+            Sends.Checked send = sends.check(target.what(), decode(target.name(), target.what()), headers.get(RestWarmup.HEADER),
+                    headers.get("X-Tenant"), headers.get("X-Api-Key"));
             if (headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) > maxBody) {
-                return problem(response, path, new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE, SendRoutes.TOO_LARGE));
+                return problem(response, path, new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE, Sends.TOO_LARGE));
             }
             return request.receive().aggregate().asByteArray()
                     .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST, "No request body")))
-                    .flatMap(body -> {
-                        RawJson data = MessagingController.data(body);
-                        if (dry) {
-                            return Mono.just(dryRun.answer(name, data));
-                        }
-                        return Mono.fromCompletionStage(target.what().equals("user")
-                                ? messenger.toUser(tenant, name, null, data).thenApply(sent ->
-                                        SendRoutes.answer(sent.id(), sent.queued() ? "queued" : "sent", sent.position().offset()))
-                                : messenger.toGroup(tenant, name, null, data).thenApply(sent -> SendRoutes.answer(sent.id(), null,
-                                        sent.position().offset()))).onErrorMap(MessagingController::unavailable);
-                    })
+                    .flatMap(body -> sends.send(send, body))
                     .flatMap(answer -> response.status(HttpResponseStatus.ACCEPTED)
                             .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                             .sendByteArray(Mono.just(answer)).then())

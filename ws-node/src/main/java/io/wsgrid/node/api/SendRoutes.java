@@ -1,13 +1,8 @@
 package io.wsgrid.node.api;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 
-import io.wsgrid.common.protocol.DecodeResult;
-import io.wsgrid.common.protocol.Names;
-import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.RawJson;
-import io.wsgrid.node.delivery.Messenger;
 import io.micrometer.observation.ObservationPredicate;
 import org.springdoc.core.annotations.RouterOperation;
 import org.springdoc.core.annotations.RouterOperations;
@@ -41,16 +36,10 @@ import org.springframework.web.server.ResponseStatusException;
 @Configuration(proxyBeanMethods = false)
 class SendRoutes {
 
-    static final String TOO_LARGE = "request body is larger than the node accepts";
+    private final Sends sends;
 
-    private final Messenger messenger;
-    private final TenantResolver tenants;
-    private final RestWarmup.DryRun dryRun;
-
-    SendRoutes(Messenger messenger, TenantResolver tenants, RestWarmup.DryRun dryRun) {
-        this.messenger = messenger;
-        this.tenants = tenants;
-        this.dryRun = dryRun;
+    SendRoutes(Sends sends) {
+        this.sends = sends;
     }
 
     @Bean
@@ -59,8 +48,8 @@ class SendRoutes {
             @RouterOperation(path = "/api/v1/groups/{group}/messages", method = RequestMethod.POST, beanClass = SendDocs.class, beanMethod = "sendToGroup")})
     RouterFunction<ServerResponse> userAndGroupSends() {
         return RouterFunctions.route()
-                .POST("/api/v1/users/{user}/messages", this::sendToUser)
-                .POST("/api/v1/groups/{group}/messages", this::sendToGroup)
+                .POST("/api/v1/users/{user}/messages", request -> send(request, "user"))
+                .POST("/api/v1/groups/{group}/messages", request -> send(request, "group"))
                 .build();
     }
 
@@ -76,9 +65,7 @@ class SendRoutes {
     }
 
     private static boolean isSend(ServerHttpRequest request) {
-        String path = request.getPath().value();
-        return request.getMethod() == HttpMethod.POST && path.endsWith("/messages")
-                && (path.startsWith("/api/v1/users/") || path.startsWith("/api/v1/groups/"));
+        return request.getMethod() == HttpMethod.POST && SendEndpoint.target(request.getPath().value()) != null;
     }
 
     @Bean
@@ -87,47 +74,20 @@ class SendRoutes {
         };
     }
 
-    Mono<ServerResponse> sendToUser(ServerRequest request) {
-        return send(request, "user", (tenant, user, data) -> Mono.fromCompletionStage(messenger.toUser(tenant, user, null, data))
-                .map(sent -> answer(sent.id(), sent.queued() ? "queued" : "sent", sent.position().offset())));
-    }
-
-    Mono<ServerResponse> sendToGroup(ServerRequest request) {
-        return send(request, "group", (tenant, group, data) -> Mono.fromCompletionStage(messenger.toGroup(tenant, group, null, data))
-                .map(sent -> answer(sent.id(), null, sent.position().offset())));
-    }
-
-    private interface Send {
-        Mono<byte[]> apply(String tenant, String name, RawJson data);
-    }
-
-    private Mono<ServerResponse> send(ServerRequest request, String what, Send send) {
+    private Mono<ServerResponse> send(ServerRequest request, String what) {
         try {
-            boolean dry = dryRun.matches(request.headers().firstHeader(RestWarmup.HEADER));
-            String tenant = dry ? null : tenants.resolve(request.headers().asHttpHeaders()).name();
-            String name = MessagingController.name(request.pathVariable(what), what);
+            ServerRequest.Headers headers = request.headers();
+            Sends.Checked send = sends.check(what, request.pathVariable(what), headers.firstHeader(RestWarmup.HEADER),
+                    headers.firstHeader("X-Tenant"), headers.firstHeader("X-Api-Key"));
             return request.bodyToMono(byte[].class)
                     .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST, "No request body")))
-                    .flatMap(body -> {
-                        RawJson data = MessagingController.data(body);
-                        return dry ? Mono.just(dryRun.answer(name, data))
-                                : send.apply(tenant, name, data).onErrorMap(MessagingController::unavailable);
-                    })
+                    .flatMap(body -> sends.send(send, body))
                     .flatMap(answer -> ServerResponse.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON).bodyValue(answer))
                     .onErrorResume(error -> problem(request, error));
         }
         catch (ResponseStatusException e) {
             return problem(request, e);
         }
-    }
-
-    /** {@code {"id":..,"status":..,"offset":..}} ({@code status} left out when null); ids and statuses need no escaping. */
-    static byte[] answer(String id, String status, long offset) {
-        StringBuilder json = new StringBuilder(80).append("{\"id\":\"").append(id);
-        if (status != null) {
-            json.append("\",\"status\":\"").append(status);
-        }
-        return json.append("\",\"offset\":").append(offset).append('}').toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Bad input and unavailable history as problem+json, like {@link ProblemHandler} does for the annotated calls. */
@@ -140,7 +100,7 @@ class SendRoutes {
         }
         else if (error instanceof DataBufferLimitException) {
             status = HttpStatus.CONTENT_TOO_LARGE;
-            detail = TOO_LARGE;
+            detail = Sends.TOO_LARGE;
         }
         else {
             return Mono.error(error);

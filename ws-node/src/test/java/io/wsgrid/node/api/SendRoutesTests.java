@@ -10,9 +10,9 @@ class SendRoutesTests {
 
     @Test
     void theHandWrittenAnswerIsTheContractsJson() {
-        assertThat(new String(SendRoutes.answer("01a2-x", "queued", 42), StandardCharsets.US_ASCII))
+        assertThat(new String(Sends.answer("01a2-x", "queued", 42), StandardCharsets.US_ASCII))
                 .isEqualTo("{\"id\":\"01a2-x\",\"status\":\"queued\",\"offset\":42}");
-        assertThat(new String(SendRoutes.answer("01a2-y", null, 7), StandardCharsets.US_ASCII))
+        assertThat(new String(Sends.answer("01a2-y", null, 7), StandardCharsets.US_ASCII))
                 .as("a group send has no status").isEqualTo("{\"id\":\"01a2-y\",\"offset\":7}");
     }
 
