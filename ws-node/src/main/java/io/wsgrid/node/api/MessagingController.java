@@ -118,9 +118,14 @@ class MessagingController {
 
     /** History (Redis) could not take the message: it was not accepted, and the caller may retry. */
     static Throwable unavailable(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = cause(error);
         return cause instanceof ResponseStatusException ? cause
                 : new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the message could not be stored, retry later: " + cause.getClass().getSimpleName());
+    }
+
+    /** What failed, out of the {@code CompletionException} a completion stage wraps it in. */
+    static Throwable cause(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     static String name(String value, String what) {

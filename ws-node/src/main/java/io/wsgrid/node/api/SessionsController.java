@@ -78,7 +78,7 @@ class SessionsController {
     }
 
     private static Throwable pageProblem(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = MessagingController.cause(error);
         return cause instanceof IllegalArgumentException ? new ResponseStatusException(HttpStatus.BAD_REQUEST, cause.getMessage())
                 : new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "presence could not be read, retry later");
     }
