@@ -93,9 +93,7 @@ public interface Directory {
 
     /**
      * Refreshes this node's liveness. Completes with true when the node was not registered any more (first start, a
-     * lost store, or it was declared dead and swept) or its liveness had lapsed (other nodes may have counted it dead
-     * and queued its users' messages, even if none swept it): the caller must then {@link #restore} its state and
-     * hand its users what was queued.
+     * lost store, or it was declared dead and swept): the caller must then {@link #restore} its state.
      */
     CompletionStage<Boolean> heartbeat();
 

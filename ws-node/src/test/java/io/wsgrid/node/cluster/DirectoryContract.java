@@ -143,15 +143,6 @@ public abstract class DirectoryContract {
     }
 
     @Test
-    void aNodeWhoseLivenessLapsedIsToldSoByItsNextHeartbeatEvenWhenNobodySweptIt() {
-        Directory b = node("b");
-        assertThat(join(b.heartbeat())).isFalse();
-        expire("b"); // a long pause: others counted b dead for a while, and may have queued its users' messages
-        assertThat(join(b.heartbeat())).as("lapsed").isTrue();
-        assertThat(join(b.heartbeat())).isFalse();
-    }
-
-    @Test
     void restoreReplacesTheNodesPresenceAndMembership() {
         Directory a = node("a");
         Directory b = node("b");

@@ -358,10 +358,9 @@ public final class RedisDirectory implements Directory {
      */
     @Override
     public CompletionStage<Boolean> heartbeat() {
-        // SET ... GET: no previous value means the liveness key had expired, and other nodes may have counted this
-        // one dead meanwhile (queued its users' messages) even if none swept it.
-        return redis.setGet(keys.node(nodeId), bytes(Long.toString(clock.millis())), SetArgs.Builder.px(nodeTtlMillis))
-                .thenCompose(previous -> redis.sadd(keys.nodes(), bytes(nodeId)).thenApply(added -> added > 0 || previous == null));
+        return redis.set(keys.node(nodeId), bytes(Long.toString(clock.millis())), SetArgs.Builder.px(nodeTtlMillis))
+                .thenCompose(ok -> redis.sadd(keys.nodes(), bytes(nodeId)))
+                .thenApply(added -> added > 0);
     }
 
     /** Writes this node's presence and membership from scratch (after a Redis restart or a false death). */

@@ -116,8 +116,8 @@ final class MemoryDirectory implements Directory {
     @Override
     public CompletionStage<Boolean> heartbeat() {
         return cluster.call(node, () -> {
-            boolean lapsed = cluster.live.add(node);
-            return cluster.registered.add(node) | lapsed;
+            cluster.live.add(node);
+            return cluster.registered.add(node);
         });
     }
 
