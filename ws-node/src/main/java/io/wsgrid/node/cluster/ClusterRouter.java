@@ -433,7 +433,7 @@ final class ClusterRouter implements Router, SmartLifecycle {
             drainsAfterRestore.set(DRAINS_AFTER_RESTORE);
             Hub.LocalState state = hub.localState(Directory::member);
             log.info("node {} writes its presence again ({} users): {}", nodeId, state.sessionsPerUser().size(),
-                    vanished ? "its liveness had lapsed or it was swept" : "a presence write had failed");
+                    vanished ? "it was not registered (swept as dead, or a lost store)" : "a presence write had failed");
             java.util.Map<String, String[]> byId = new java.util.HashMap<>();
             hub.sessionsById().forEach((id, s) -> byId.put(id, new String[] {s.tenant(), s.user()}));
             return directory.restore(state.sessionsPerUser(), state.groups()).thenCompose(x -> sessions.restore(byId))
