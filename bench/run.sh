@@ -19,7 +19,7 @@
 #           connections: ws-node vs the Node.js peer, warmed up (WARMUP s, not recorded), then REST_SECONDS measured;
 #           plus ws-node's cold-start curve: requests/s per 10 s window from the moment readiness is UP
 #
-# Knobs (environment): CONNECTIONS (5000), MESSAGES (200), IDLE_STEPS (1000,10000), WARMUP (35), REST_SECONDS (20),
+# Knobs (environment): CONNECTIONS (5000), MESSAGES (200), FANOUT_WARMUP_RUNS (3 unrecorded floods per server first), IDLE_STEPS (1000,10000), WARMUP (35), REST_SECONDS (20),
 #   REST_USERS (1000), REST_CONNECTIONS (64), COLD_WINDOWS (6), NODE_JAVA_OPTS (extra JVM options for ws-node),
 #   GATEWAY_JAVA_OPTS (extra JVM options for the gateway), RELAY_STEPS (1000,5000),
 #   PROFILE_JFR (a file: record the warmed, measured window with JFR: ws-node's in rest, the gateway's in gateway), AOT (true: run ws-node from its extracted
@@ -28,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-: "${CONNECTIONS:=5000}" "${MESSAGES:=200}"
+: "${CONNECTIONS:=5000}" "${MESSAGES:=200}" "${FANOUT_WARMUP_RUNS:=3}"
 # 50k idle connections need more than this machine's hard limit of 20k open files per process; raise IDLE_STEPS where
 # `ulimit -n` allows it.
 : "${IDLE_STEPS:=1000,10000,18000}"
@@ -104,11 +104,21 @@ bench() { # label, args... -> prints table, appends JSON with the label
   printf '%-28s %s\n' "$label" "$json"
 }
 
+warm() { # args... -> runs the load generator without recording anything (a warm-up)
+  "$JAVA" -jar ws-client/target/ws-client.jar bench "$@" --json --no-progress > /dev/null
+}
+
 if [[ " $SECTIONS " == *" node "* ]]; then
   echo "== fan-out: $MESSAGES broadcasts to $CONNECTIONS connections"
   NODE_PID=$(start_node 18081)
   PEER_PID=$(start_node_peer node-ws-server.mjs ws@8 18090)
   SIO_PID=$(start_node_peer socketio-server.mjs socket.io@4 18095)
+  # Both servers first carry the same unrecorded floods, so the measured runs see compiled code (the JVM's JIT
+  # needs tens of seconds under load; V8's is quicker), as the rest section's WARMUP does.
+  for _ in $(seq 1 "$FANOUT_WARMUP_RUNS"); do
+    warm fanout --url ws://127.0.0.1:18081/ws --connections "$CONNECTIONS" --messages "$MESSAGES"
+    warm fanout --url ws://127.0.0.1:18090/ws --connections "$CONNECTIONS" --messages "$MESSAGES"
+  done
   bench "ws-node flood"        fanout --url ws://127.0.0.1:18081/ws --connections "$CONNECTIONS" --messages "$MESSAGES" --server-pid "$NODE_PID"
   bench "node-ws flood"        fanout --url ws://127.0.0.1:18090/ws --connections "$CONNECTIONS" --messages "$MESSAGES" --server-pid "$PEER_PID"
   bench "socket.io flood"      fanout --url "ws://127.0.0.1:18095/socket.io/?EIO=4&transport=websocket" --socket-io \
