@@ -12,6 +12,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class NodeApplication {
 
     public static void main(String[] args) {
+        ServerTransport.ioUringDefaults();
         SpringApplication.run(NodeApplication.class, args);
     }
 }

@@ -37,6 +37,7 @@ class NodeConfigurationTests {
             "wsgrid.node.session.max-frame-size=10B     | wsgrid.node.session.max-frame-size",
             "wsgrid.node.session.outbound-queue-frames=0| outboundQueueFrames",
             "wsgrid.node.id=not a valid id!             | wsgrid.node",
+            "wsgrid.node.transport=kqueue               | wsgrid.node.transport",
             "wsgrid.node.offline.ttl=10ms               | wsgrid.node.offline.ttl",
             "wsgrid.auth.mode=jwt;wsgrid.auth.tenants.acme.jwt-secret=short;wsgrid.auth.tenants.acme.api-key=k | wsgrid.auth.tenants.acme.jwt-secret must be at least 32 bytes",
             "wsgrid.auth.mode=jwt;wsgrid.auth.tenants.acme.jwt-secret=0123456789abcdef0123456789abcdef | wsgrid.auth.tenants.acme.api-key must be set",

@@ -81,7 +81,7 @@ public final class LocalSessions implements AutoCloseable {
      * first {@link #open}.
      */
     public void lifecycle(SessionLifecycle lifecycle, CommandHandler commands) {
-        this.sessions = new Sessions(outbound, lifecycle, metrics, properties, commands, new NodeProperties(nodeId));
+        this.sessions = new Sessions(outbound, lifecycle, metrics, properties, commands, new NodeProperties(nodeId, NodeProperties.Transport.AUTO));
     }
 
     /**

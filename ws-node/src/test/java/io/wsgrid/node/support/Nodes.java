@@ -16,8 +16,6 @@ import io.wsgrid.node.NodeApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.awaitility.Awaitility.await;
 
@@ -47,23 +45,10 @@ public final class Nodes implements AutoCloseable {
         args.add("--server.port=0");
         properties.forEach(p -> args.add("--" + p));
         // Command-line arguments, not builder properties: those are defaults and application.yml would win.
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
-                .initializers(Nodes::ownEventLoops).run(args.toArray(String[]::new));
+        // Each node runs on event loops of its own (ServerTransport), as a process does.
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class).run(args.toArray(String[]::new));
         contexts.add(context);
         return ((WebServerApplicationContext) context).getWebServer().getPort();
-    }
-
-    /**
-     * Gives a node in this JVM event loops of its own, as a process has. By default every Reactor Netty server of a JVM
-     * shares the global loops, and stopping any one node disposes them under the nodes still running (their sockets
-     * then hang until a test times out).
-     */
-    private static void ownEventLoops(ConfigurableApplicationContext context) {
-        ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
-            ReactorResourceFactory factory = new ReactorResourceFactory();
-            factory.setUseGlobalResources(false);
-            return factory;
-        });
     }
 
     /** Starts a node as a separate JVM on this test's classpath; returns its port once it is ready. */
