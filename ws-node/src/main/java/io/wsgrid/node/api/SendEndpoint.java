@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wsgrid.node.session.Rehearsal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -81,7 +82,7 @@ class SendEndpoint implements NettyRouteProvider {
         try {
             HttpHeaders headers = request.requestHeaders();
             Target target = target(uri);
-            Sends.Checked send = sends.check(target.what(), decode(target.name(), target.what()), headers.get(RestWarmup.HEADER),
+            Sends.Checked send = sends.check(target.what(), decode(target.name(), target.what()), headers.get(Rehearsal.HEADER),
                     headers.get("X-Tenant"), headers.get("X-Api-Key"));
             if (headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) > maxBody) {
                 return problem(response, path, new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE, Sends.TOO_LARGE));

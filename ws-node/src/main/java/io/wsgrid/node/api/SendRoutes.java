@@ -2,8 +2,9 @@ package io.wsgrid.node.api;
 
 import java.net.URI;
 
-import io.wsgrid.common.protocol.RawJson;
 import io.micrometer.observation.ObservationPredicate;
+import io.wsgrid.common.protocol.RawJson;
+import io.wsgrid.node.session.Rehearsal;
 import org.springdoc.core.annotations.RouterOperation;
 import org.springdoc.core.annotations.RouterOperations;
 import reactor.core.publisher.Mono;
@@ -77,7 +78,7 @@ class SendRoutes {
     private Mono<ServerResponse> send(ServerRequest request, String what) {
         try {
             ServerRequest.Headers headers = request.headers();
-            Sends.Checked send = sends.check(what, request.pathVariable(what), headers.firstHeader(RestWarmup.HEADER),
+            Sends.Checked send = sends.check(what, request.pathVariable(what), headers.firstHeader(Rehearsal.HEADER),
                     headers.firstHeader("X-Tenant"), headers.firstHeader("X-Api-Key"));
             return request.bodyToMono(byte[].class)
                     .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST, "No request body")))

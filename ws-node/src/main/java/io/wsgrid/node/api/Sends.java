@@ -3,6 +3,7 @@ package io.wsgrid.node.api;
 import java.nio.charset.StandardCharsets;
 
 import io.wsgrid.common.protocol.RawJson;
+import io.wsgrid.node.auth.Authenticator;
 import io.wsgrid.node.delivery.Messenger;
 import reactor.core.publisher.Mono;
 
@@ -20,37 +21,41 @@ class Sends {
 
     static final String TOO_LARGE = "request body is larger than the node accepts";
 
-    /** A send whose headers and name passed: {@code what} is "user" or "group"; {@code dry} a warm-up request. */
-    record Checked(String what, String tenant, String name, boolean dry) {
+    /**
+     * A send whose headers and name passed: {@code what} is "user" or "group"; {@code messenger} the node's, or the
+     * warm-up's private one for a rehearsal request.
+     */
+    record Checked(String what, String tenant, String name, Messenger messenger) {
     }
 
     private final Messenger messenger;
     private final TenantResolver tenants;
-    private final RestWarmup.DryRun dryRun;
+    private final RestWarmup.Stage warmup;
 
-    Sends(Messenger messenger, TenantResolver tenants, RestWarmup.DryRun dryRun) {
+    Sends(Messenger messenger, TenantResolver tenants, RestWarmup.Stage warmup) {
         this.messenger = messenger;
         this.tenants = tenants;
-        this.dryRun = dryRun;
+        this.warmup = warmup;
     }
 
-    /** Checks the tenant and its key (skipped for the warm-up's dry run), then the decoded name; throws 400 or 401. */
-    Checked check(String what, String name, String dryRunHeader, String tenantHeader, String apiKey) {
-        boolean dry = dryRun.matches(dryRunHeader);
-        String tenant = dry ? null : tenants.resolve(tenantHeader, apiKey).name();
-        return new Checked(what, tenant, MessagingController.name(name, what), dry);
+    /** Checks the tenant and its key (a rehearsal request has neither), then the decoded name; throws 400 or 401. */
+    Checked check(String what, String name, String rehearsalHeader, String tenantHeader, String apiKey) {
+        Messenger rehearsing = warmup.messengerFor(rehearsalHeader);
+        if (rehearsing != null) {
+            return new Checked(what, Authenticator.DEFAULT_TENANT, MessagingController.name(name, what), rehearsing);
+        }
+        String tenant = tenants.resolve(tenantHeader, apiKey).name();
+        return new Checked(what, tenant, MessagingController.name(name, what), messenger);
     }
 
     /** Sends the body's {@code data}; emits the 202 answer. Throws 400 for a bad body (call it inside the chain). */
     Mono<byte[]> send(Checked send, byte[] body) {
         RawJson data = MessagingController.data(body);
-        if (send.dry()) {
-            return Mono.just(dryRun.answer(send.name(), data));
-        }
+        Messenger to = send.messenger();
         return Mono.fromCompletionStage(send.what().equals("user")
-                ? messenger.toUser(send.tenant(), send.name(), null, data)
+                ? to.toUser(send.tenant(), send.name(), null, data)
                         .thenApply(sent -> answer(sent.id(), sent.queued() ? "queued" : "sent", sent.position().offset()))
-                : messenger.toGroup(send.tenant(), send.name(), null, data)
+                : to.toGroup(send.tenant(), send.name(), null, data)
                         .thenApply(sent -> answer(sent.id(), null, sent.position().offset())))
                 .onErrorMap(MessagingController::unavailable);
     }

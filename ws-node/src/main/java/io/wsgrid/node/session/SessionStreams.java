@@ -34,7 +34,7 @@ public class SessionStreams {
 
     private final Outbound outbound;
 
-    SessionStreams(Outbound outbound) {
+    public SessionStreams(Outbound outbound) {
         this.outbound = outbound;
     }
 

@@ -13,6 +13,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.wsgrid.common.id.Uuid7;
 import io.wsgrid.common.protocol.CloseCode;
+import io.wsgrid.common.protocol.ErrorCode;
 import io.wsgrid.common.protocol.ProtocolCodec;
 import io.wsgrid.common.protocol.ServerMessage;
 import io.wsgrid.node.NodeProperties;
@@ -41,6 +42,7 @@ public class Sessions {
     private final NodeMetrics metrics;
     private final SessionProperties properties;
     private final CommandHandler commands;
+    private final NodeProperties node;
     private final String nodeId;
     private final int heartbeatSeconds;
     private final Bandwidth rateLimit;
@@ -53,11 +55,22 @@ public class Sessions {
         this.metrics = metrics;
         this.properties = properties;
         this.commands = commands;
+        this.node = node;
         this.nodeId = node.id();
         this.heartbeatSeconds = (int) Math.max(1, properties.pingInterval().toSeconds());
         SessionProperties.RateLimit limit = properties.rateLimit();
         this.rateLimit = Bandwidth.builder().capacity(limit.burst())
                 .refillGreedy(limit.messagesPerSecond(), Duration.ofSeconds(1)).build();
+    }
+
+    /**
+     * A twin of these sessions that registers its sessions with {@code lifecycle} and writes their frames through
+     * {@code outbound}: the warm-up's private node ({@link Rehearsal}). Its clients only listen; a command from one is
+     * refused, since the node's commands act on the real hub.
+     */
+    Sessions rehearsing(Outbound outbound, SessionLifecycle lifecycle, NodeMetrics metrics) {
+        CommandHandler listenOnly = (session, message) -> new ServerMessage.ErrorReply(ErrorCode.FORBIDDEN, "warm-up sessions only listen");
+        return new Sessions(outbound, lifecycle, metrics, properties, listenOnly, node);
     }
 
     /** Sets up a session on an upgraded connection; must run on the connection's event loop. */

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wsgrid.common.protocol.CloseCode;
 import io.wsgrid.node.auth.Authenticator;
 import io.wsgrid.node.auth.Authenticator.Result;
+import io.wsgrid.node.auth.GroupClaims;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
@@ -29,7 +30,8 @@ import org.springframework.stereotype.Component;
  * The WebSocket endpoint, served by Reactor Netty on the same port as the REST API and Actuator. Checks the upgrade
  * request (method, Origin), authenticates it, upgrades, and hands the connection to {@link Sessions}. Failed
  * authentication upgrades and then closes with 4001 (1013 when the tenant's JWKS cannot be fetched), because browsers
- * cannot read the status of a refused handshake.
+ * cannot read the status of a refused handshake. An upgrade carrying the running {@link Rehearsal}'s key becomes a
+ * session of the warm-up's private node instead.
  */
 @Component
 class WebSocketEndpoint implements NettyRouteProvider {
@@ -37,13 +39,15 @@ class WebSocketEndpoint implements NettyRouteProvider {
     private final SessionProperties properties;
     private final Authenticator authenticator;
     private final Sessions sessions;
+    private final Rehearsal rehearsal;
     private final Set<String> allowedOrigins;
     private final WebsocketServerSpec spec;
 
-    WebSocketEndpoint(SessionProperties properties, Authenticator authenticator, Sessions sessions) {
+    WebSocketEndpoint(SessionProperties properties, Authenticator authenticator, Sessions sessions, Rehearsal rehearsal) {
         this.properties = properties;
         this.authenticator = authenticator;
         this.sessions = sessions;
+        this.rehearsal = rehearsal;
         this.allowedOrigins = Set.copyOf(properties.allowedOrigins());
         this.spec = WebsocketServerSpec.builder()
                 .maxFramePayloadLength((int) properties.maxFrameSize().toBytes())
@@ -77,8 +81,11 @@ class WebSocketEndpoint implements NettyRouteProvider {
         String userId = param(query, "user_id");
         String remote = remoteAddress(request);
         boolean resume = "1".equals(param(query, "resume")) || "true".equals(param(query, "resume"));
+        Sessions rehearsing = rehearsal.sessionsFor(headers.get(Rehearsal.HEADER));
+        Sessions target = rehearsing != null ? rehearsing : sessions;
         // A tenant with a JWKS URL may have to fetch its keys: never on the event loop.
-        Mono<Result> result = authenticator.mayBlock(tenant)
+        Mono<Result> result = rehearsing != null ? Mono.just(new Result.Allowed(tenant, userId, GroupClaims.NONE, null))
+                : authenticator.mayBlock(tenant)
                 ? Mono.fromCallable(() -> authenticator.authenticateSession(tenant, userId, token)).subscribeOn(Schedulers.boundedElastic())
                 : Mono.fromSupplier(() -> authenticator.authenticateSession(tenant, userId, token));
         return result.flatMap(outcome -> response.sendWebsocket((in, out) -> switch (outcome) {
@@ -88,10 +95,10 @@ class WebSocketEndpoint implements NettyRouteProvider {
                 Connection c = connection[0];
                 long deadline = authenticator.sessionDeadline(who.expires());
                 if (c.channel().eventLoop().inEventLoop()) {
-                    sessions.open(c, who.tenant(), who.user(), who.groups(), deadline, remote, resume);
+                    target.open(c, who.tenant(), who.user(), who.groups(), deadline, remote, resume);
                 }
                 else {
-                    c.channel().eventLoop().execute(() -> sessions.open(c, who.tenant(), who.user(), who.groups(), deadline, remote, resume));
+                    c.channel().eventLoop().execute(() -> target.open(c, who.tenant(), who.user(), who.groups(), deadline, remote, resume));
                 }
                 yield c.onDispose();
             }

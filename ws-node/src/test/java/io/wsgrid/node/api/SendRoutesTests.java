@@ -17,14 +17,6 @@ class SendRoutesTests {
     }
 
     @Test
-    void noRequestIsADryRunOutsideTheWarmUp() {
-        RestWarmup.DryRun dryRun = new RestWarmup.DryRun();
-        assertThat(dryRun.matches(null)).isFalse();
-        assertThat(dryRun.matches("")).isFalse();
-        assertThat(dryRun.matches("anything")).isFalse();
-    }
-
-    @Test
     void theFastPathTakesExactlyTheTwoSendPaths() {
         assertThat(SendEndpoint.target("/api/v1/users/alice/messages")).isEqualTo(new SendEndpoint.Target("user", "alice"));
         assertThat(SendEndpoint.target("/api/v1/groups/a%2Fb/messages?x=1")).isEqualTo(new SendEndpoint.Target("group", "a%2Fb"));
