@@ -68,24 +68,8 @@ class RestWarmup implements ApplicationRunner {
 
     /** What the private node needs to be built like this node. */
     @Component
-    static final class Parts {
-
-        final HubProperties hub;
-        final SessionProperties sessions;
-        final HistoryProperties history;
-        final OfflineProperties offline;
-        final Clock clock;
-        final NodeProperties node;
-
-        Parts(HubProperties hub, SessionProperties sessions, HistoryProperties history, OfflineProperties offline, Clock clock,
-                NodeProperties node) {
-            this.hub = hub;
-            this.sessions = sessions;
-            this.history = history;
-            this.offline = offline;
-            this.clock = clock;
-            this.node = node;
-        }
+    record Parts(HubProperties hub, SessionProperties sessions, HistoryProperties history, OfflineProperties offline, Clock clock,
+            NodeProperties node) {
 
         RehearsalNode build() {
             return RehearsalNode.create(hub, sessions, history, offline, clock, node.id());
@@ -156,7 +140,7 @@ class RestWarmup implements ApplicationRunner {
 
     /** Opens the warm-up's sessions (users {@code warmup-0}..) on the private node; counts the frames they receive. */
     private List<WebSocket> listen(HttpClient http, String port, String key, LongAdder received, long deadline) throws InterruptedException {
-        URI base = URI.create("ws://127.0.0.1:" + port + parts.sessions.path() + "?user_id=warmup-");
+        URI base = URI.create("ws://127.0.0.1:" + port + parts.sessions().path() + "?user_id=warmup-");
         WebSocket.Listener counting = new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
