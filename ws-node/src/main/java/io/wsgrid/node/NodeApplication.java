@@ -12,7 +12,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class NodeApplication {
 
     public static void main(String[] args) {
-        ServerTransport.ioUringDefaults();
+        ServerTransport.lettuceOnEpoll();
         SpringApplication.run(NodeApplication.class, args);
     }
 }

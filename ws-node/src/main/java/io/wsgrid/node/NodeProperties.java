@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *                  must be unique in the cluster. Defaults to {@code node} for a standalone node; set it per instance
  *                  (the pod name on Kubernetes).
  * @param transport the socket I/O of the HTTP and WebSocket server: {@code auto} takes io_uring where the kernel and
- *                  the container allow it, then epoll, then NIO; {@code epoll} or {@code nio} force one (where
- *                  io_uring is allowed but misbehaves). io_uring hands an event-loop turn's reads and writes to the
+ *                  the container allow it, then epoll, then NIO; {@code io-uring}, {@code epoll} or {@code nio} force
+ *                  one (the start fails when it is not available). io_uring hands an event-loop turn's reads and writes to the
  *                  kernel in one submission, which cuts a REST send's CPU by about a third (docs/benchmarks.md).
  */
 @Validated
@@ -28,6 +28,6 @@ public record NodeProperties(
 
     /** See {@code transport}. */
     public enum Transport {
-        AUTO, EPOLL, NIO
+        AUTO, IO_URING, EPOLL, NIO
     }
 }

@@ -10,6 +10,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +24,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
- * The socket I/O of the node's server ({@link NodeProperties#transport()}), on event loops of the node's own (also in a
- * JVM that runs several nodes, as tests do: stopping one must not dispose the loops under the others). With
- * {@code auto} Reactor Netty picks io_uring when the kernel allows it, else epoll; {@code epoll} and {@code nio} run
- * the server on loops of that kind instead (Reactor Netty has no switch between its native transports).
+ * The socket I/O of the node's server ({@link NodeProperties#transport()}), on event loops the node owns (also in a JVM
+ * that runs several nodes, as tests do: stopping one must not dispose the loops under the others). {@code auto} takes
+ * io_uring where the kernel and the container allow it, then epoll, then NIO; the others force one.
  */
 @Configuration(proxyBeanMethods = false)
 class ServerTransport {
@@ -32,22 +34,16 @@ class ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(ServerTransport.class);
 
     /**
-     * io_uring completion queue entries per event loop. Netty's default (4,096) overflows when a loop's thousands of
-     * sessions each get a frame in one turn, and the overflow path tripled a broadcast's CPU per delivery.
+     * io_uring queue sizes per event loop: 8,192 submission and 65,536 completion entries (1.5 MiB a loop). At Netty's
+     * defaults (4,096 each) a flood of broadcasts to 5,000 sessions overflowed the completion queue, which loses
+     * nothing but cost 10 to 100 µs of CPU per delivery instead of 3.6 (docs/benchmarks.md).
      */
-    static final String IO_URING_CQ_SIZE = "65536";
+    static final int IO_URING_RING_SIZE = 8192;
+    static final int IO_URING_CQ_SIZE = 65536;
 
-    /**
-     * Sets what the io_uring transport reads once, when its classes load, and keeps Lettuce (Redis) on epoll without
-     * its warning that both are there; a value given on the command line wins.
-     */
-    static void ioUringDefaults() {
-        if (System.getProperty("io.netty.iouring.cqSize") == null) {
-            System.setProperty("io.netty.iouring.cqSize", IO_URING_CQ_SIZE);
-        }
-        if (System.getProperty("io.lettuce.core.iouring") == null) {
-            System.setProperty("io.lettuce.core.iouring", "false");
-        }
+    /** Keeps Lettuce (Redis) on epoll without its warning that io_uring is there too; a value given on the command line wins. */
+    static void lettuceOnEpoll() {
+        System.getProperties().putIfAbsent("io.lettuce.core.iouring", "false");
     }
 
     @Bean
@@ -58,24 +54,25 @@ class ServerTransport {
         return factory;
     }
 
-    private static LoopResources loops(NodeProperties.Transport transport) {
-        int count = LoopResources.DEFAULT_IO_WORKER_COUNT;
+    private static LoopResources loops(NodeProperties.Transport configured) {
+        NodeProperties.Transport transport = configured == NodeProperties.Transport.AUTO
+                ? IoUring.isAvailable() ? NodeProperties.Transport.IO_URING : Epoll.isAvailable() ? NodeProperties.Transport.EPOLL : NodeProperties.Transport.NIO
+                : configured;
         IoHandlerFactory io = switch (transport) {
-            case AUTO -> null;
+            case IO_URING -> {
+                IoUring.ensureAvailability();
+                yield IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setRingSize(IO_URING_RING_SIZE).setCqSize(IO_URING_CQ_SIZE));
+            }
             case EPOLL -> {
-                if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("wsgrid.node.transport=epoll, but epoll is not available here: " + Epoll.unavailabilityCause());
-                }
+                Epoll.ensureAvailability();
                 yield EpollIoHandler.newFactory();
             }
-            case NIO -> NioIoHandler.newFactory();
+            case NIO, AUTO -> NioIoHandler.newFactory();
         };
-        if (io == null) {
-            return LoopResources.create("reactor-http", count, true);
-        }
-        String name = "reactor-http-" + transport.name().toLowerCase(Locale.ROOT);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory(name, true), io);
-        log.info("server transport forced to {} ({} event loops)", transport.name().toLowerCase(Locale.ROOT), count);
+        int count = LoopResources.DEFAULT_IO_WORKER_COUNT;
+        String name = transport.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory("reactor-http-" + name, true), io);
+        log.info("server transport: {} ({} event loops{})", name, count, configured == NodeProperties.Transport.AUTO ? ", the best this host allows" : "");
         return new LoopResources() {
             @Override
             public EventLoopGroup onServer(boolean useNative) {
