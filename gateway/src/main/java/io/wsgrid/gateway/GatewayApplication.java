@@ -10,6 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @org.springframework.scheduling.annotation.EnableScheduling
 public class GatewayApplication {
 
+    static {
+        // Lettuce (shared state in Redis) stays on epoll: with io_uring on the class path too it sets io_uring's TCP
+        // keep-alive options on its epoll channels, which Netty refuses, and Redis connections lose their keep-alive.
+        System.getProperties().putIfAbsent("io.lettuce.core.iouring", "false");
+    }
+
     public static void main(String[] args) {
         SpringApplication.run(GatewayApplication.class, args);
     }

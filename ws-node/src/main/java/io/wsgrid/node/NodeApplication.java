@@ -11,8 +11,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class NodeApplication {
 
-    public static void main(String[] args) {
+    static {
+        // Before any Lettuce class loads, in every way a node starts (main, tests, tools).
         ServerTransport.lettuceOnEpoll();
+    }
+
+    public static void main(String[] args) {
         SpringApplication.run(NodeApplication.class, args);
     }
 }

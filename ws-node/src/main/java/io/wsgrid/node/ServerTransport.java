@@ -41,7 +41,11 @@ class ServerTransport {
     static final int IO_URING_RING_SIZE = 8192;
     static final int IO_URING_CQ_SIZE = 65536;
 
-    /** Keeps Lettuce (Redis) on epoll without its warning that io_uring is there too; a value given on the command line wins. */
+    /**
+     * Keeps Lettuce (Redis) on epoll. With io_uring on the class path too it warns that it took epoll and then sets
+     * io_uring's TCP keep-alive options on its epoll channels, which Netty refuses: Redis connections lose their
+     * keep-alive probes. A value given on the command line wins.
+     */
     static void lettuceOnEpoll() {
         System.getProperties().putIfAbsent("io.lettuce.core.iouring", "false");
     }
