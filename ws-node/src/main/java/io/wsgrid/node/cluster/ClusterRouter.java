@@ -39,7 +39,8 @@ import org.springframework.context.SmartLifecycle;
  * the user's offline queue when there are none. When every one of those nodes turns out dead (no receiver, known only
  * on the Redis bus) or has no session of the user after all (stale presence), it is queued unless the user connected
  * elsewhere meanwhile. Presence heals: a node whose presence write failed, or whose liveness key vanished, writes its
- * whole state again at the next heartbeat and then hands its users whatever was queued for them meanwhile.
+ * whole state again at the next heartbeat and then hands its users whatever was queued for them meanwhile. A node whose
+ * liveness only lapsed (nobody swept it) keeps its presence and hands its users what was queued for them.
  *
  * <p>Durable membership ({@link Membership}) is read by every session as it opens, after it is in the hub: a
  * membership stored before that read is applied by it, one stored after reaches the session through the bus's join
@@ -423,7 +424,14 @@ final class ClusterRouter implements Router, SmartLifecycle {
                     withDead(e.to())));
         }
         busWasDown = !busUp;
-        return directory.heartbeat().thenCompose(vanished -> {
+        return directory.heartbeat().thenCompose(beat -> {
+            boolean vanished = beat == Directory.Beat.VANISHED;
+            if (beat == Directory.Beat.LAPSED) {
+                // Other nodes counted this one dead for a while and may have queued its users' messages; its presence
+                // stands (rewriting every node's presence after a long store outage only churns it), so hand those over.
+                log.info("node {} was counted dead for a while (its liveness lapsed): delivering what was queued for its users", nodeId);
+                drainsAfterRestore.set(DRAINS_AFTER_RESTORE);
+            }
             if (!vanished && !directory.isStale() && !sessions.isStale()) {
                 if (drainsAfterRestore.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     return drainLocalUsers(hub.localState(Directory::member));

@@ -91,11 +91,22 @@ public interface Directory {
     /** The group's users (sorted) and session count over every live node. */
     CompletionStage<Map.Entry<List<String>, Integer>> group(String tenant, String group);
 
-    /**
-     * Refreshes this node's liveness. Completes with true when the node was not registered any more (first start, a
-     * lost store, or it was declared dead and swept): the caller must then {@link #restore} its state.
-     */
-    CompletionStage<Boolean> heartbeat();
+    /** What a {@link #heartbeat} found. */
+    enum Beat {
+        /** The node was alive and registered all along. */
+        ALIVE,
+        /**
+         * Its liveness had expired (a long pause, or a store outage longer than the node TTL) but nobody swept it: its
+         * presence stands, yet other nodes counted it dead meanwhile and may have queued its users' messages, which
+         * the caller must hand to those users.
+         */
+        LAPSED,
+        /** It was not registered any more (first start, a lost store, or declared dead and swept): the caller must {@link #restore} its state. */
+        VANISHED
+    }
+
+    /** Refreshes this node's liveness; says whether it had lapsed or vanished meanwhile. */
+    CompletionStage<Beat> heartbeat();
 
     /** Whether a presence or membership write of this node failed since it last wrote its whole state. */
     boolean isStale();

@@ -1,6 +1,7 @@
 package io.wsgrid.node.cluster;
 
 import java.time.Duration;
+import java.util.Set;
 
 import io.wsgrid.common.protocol.ServerMessage.Connected;
 import io.wsgrid.common.protocol.ServerMessage.Delivery;
@@ -226,6 +227,33 @@ class ClusterUserRoutingTests {
         assertThat(live.queued()).isFalse();
         assertThat(bob.expect(Delivery.class).position()).isEqualTo(live.position());
         assertThat(a.router.user(TENANT, "bob").toCompletableFuture().join().nodes()).containsExactly("b");
+        assertNothingMore(bob);
+    }
+
+    @Test
+    void aNodeWhoseLivenessOnlyLapsedKeepsItsPresenceAndHandsItsUsersWhatWasQueuedMeanwhile() {
+        TestNode a = cluster.node("a");
+        TestNode b = cluster.node("b");
+        TestClient bob = b.connect("bob");
+        a.heartbeat();
+        for (int i = 0; i < 4; i++) {
+            b.heartbeat(); // past the drains that follow b's first registration
+        }
+        cluster.state.expire("b"); // a store outage longer than the node TTL; b was back before anyone swept it
+        // What a does while its last heartbeat still counts b dead: the message is queued for bob.
+        Directory.Sent whileLapsed = cluster.state.directory("a")
+                .sendToUser(TENANT, "bob", TestNode.message(new Target.User("bob"), "\"while lapsed\""), Set.of("b"))
+                .toCompletableFuture().join();
+        assertThat(whileLapsed.route()).isInstanceOf(Directory.Route.Queued.class);
+
+        b.heartbeat(); // b finds its liveness had lapsed: its presence stands, it hands bob what was queued
+        assertThat(bob.expect(Delivery.class).position()).isEqualTo(whileLapsed.position());
+        a.heartbeat();
+        assertThat(a.router.user(TENANT, "bob").toCompletableFuture().join().nodes()).containsExactly("b");
+
+        UserSent live = a.send("bob", "\"live\"");
+        assertThat(live.queued()).isFalse();
+        assertThat(bob.expect(Delivery.class).position()).isEqualTo(live.position());
         assertNothingMore(bob);
     }
 }

@@ -138,8 +138,18 @@ public abstract class DirectoryContract {
         join(a.sweepDeadNodes());
         assertThat(join(a.deadNodes())).isEmpty();
         assertThat(join(a.sendToUser(TENANT, "u", frame("u", 3), Set.of())).route()).isInstanceOf(Route.Queued.class);
-        assertThat(join(b.heartbeat())).as("b vanished").isTrue();
-        assertThat(join(b.heartbeat())).isFalse();
+        assertThat(join(b.heartbeat())).as("b vanished").isEqualTo(Directory.Beat.VANISHED);
+        assertThat(join(b.heartbeat())).isEqualTo(Directory.Beat.ALIVE);
+    }
+
+    @Test
+    void aNodeWhoseLivenessLapsedIsToldSoByItsNextHeartbeatEvenWhenNobodySweptIt() {
+        Directory b = node("b");
+        join(b.heartbeat());
+        assertThat(join(b.heartbeat())).isEqualTo(Directory.Beat.ALIVE);
+        expire("b"); // a long pause: others counted b dead for a while, and may have queued its users' messages
+        assertThat(join(b.heartbeat())).as("lapsed, not swept").isEqualTo(Directory.Beat.LAPSED);
+        assertThat(join(b.heartbeat())).isEqualTo(Directory.Beat.ALIVE);
     }
 
     @Test

@@ -357,10 +357,11 @@ public final class RedisDirectory implements Directory {
      * restart, or this node was declared dead): the caller must then write its local state again.
      */
     @Override
-    public CompletionStage<Boolean> heartbeat() {
-        return redis.set(keys.node(nodeId), bytes(Long.toString(clock.millis())), SetArgs.Builder.px(nodeTtlMillis))
-                .thenCompose(ok -> redis.sadd(keys.nodes(), bytes(nodeId)))
-                .thenApply(added -> added > 0);
+    public CompletionStage<Beat> heartbeat() {
+        // SET ... GET: no previous value means the liveness key had expired meanwhile.
+        return redis.setGet(keys.node(nodeId), bytes(Long.toString(clock.millis())), SetArgs.Builder.px(nodeTtlMillis))
+                .thenCompose(previous -> redis.sadd(keys.nodes(), bytes(nodeId))
+                        .thenApply(added -> added > 0 ? Beat.VANISHED : previous == null ? Beat.LAPSED : Beat.ALIVE));
     }
 
     /** Writes this node's presence and membership from scratch (after a Redis restart or a false death). */

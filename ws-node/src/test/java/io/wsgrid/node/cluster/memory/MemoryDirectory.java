@@ -114,10 +114,10 @@ final class MemoryDirectory implements Directory {
     }
 
     @Override
-    public CompletionStage<Boolean> heartbeat() {
+    public CompletionStage<Beat> heartbeat() {
         return cluster.call(node, () -> {
-            cluster.live.add(node);
-            return cluster.registered.add(node);
+            boolean lapsed = cluster.live.add(node);
+            return cluster.registered.add(node) ? Beat.VANISHED : lapsed ? Beat.LAPSED : Beat.ALIVE;
         });
     }
 
