@@ -39,13 +39,18 @@ class OfflineRaceIT {
 
             List<CompletableFuture<WsClient>> clients = new ArrayList<>();
             List<CompletableFuture<Void>> senders = new ArrayList<>();
+            // What each send answered (sent or queued, with its offset), to tell which path lost a message.
+            String[][] answers = new String[USERS][PER_USER];
             for (int u = 0; u < USERS; u++) {
                 String user = "racer" + u;
                 int home = u % 2 == 0 ? a : b;
+                int index = u;
                 // Each user's messages go out one after another through node C, so their order is defined.
                 senders.add(CompletableFuture.runAsync(() -> {
                     for (int i = 0; i < PER_USER; i++) {
-                        assertThat(viaC.post("/api/v1/users/" + user + "/messages", "{\"data\":" + i + "}").status()).isEqualTo(202);
+                        Rest.Response sent = viaC.post("/api/v1/users/" + user + "/messages", "{\"data\":" + i + "}");
+                        assertThat(sent.status()).isEqualTo(202);
+                        answers[index][i] = sent.body().replaceAll(".*\"status\":\"(\\w+)\",\"offset\":(\\d+).*", "$1@$2");
                     }
                 }, pool));
                 long delay = ThreadLocalRandom.current().nextLong(300);
@@ -56,16 +61,25 @@ class OfflineRaceIT {
             }
             CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
-            for (CompletableFuture<WsClient> pending : clients) {
-                try (WsClient client = pending.get(30, TimeUnit.SECONDS)) {
+            List<String> wrong = new ArrayList<>();
+            for (int u = 0; u < USERS; u++) {
+                try (WsClient client = clients.get(u).get(30, TimeUnit.SECONDS)) {
                     List<String> got = new ArrayList<>();
-                    for (int i = 0; i < PER_USER; i++) {
-                        got.add(client.expect(Delivery.class).data().json());
+                    while (got.size() < PER_USER) {
+                        try {
+                            got.add(client.expect(Delivery.class).data().json());
+                        }
+                        catch (AssertionError timedOut) {
+                            break;
+                        }
                     }
-                    assertThat(got).containsExactly(expected());
-                    assertThat(client.receivesWithin(100)).as("a duplicate").isFalse();
+                    if (!got.equals(List.of(expected())) || client.receivesWithin(100)) {
+                        wrong.add("racer" + u + " on " + (u % 2 == 0 ? "a" : "b") + " got " + got + " of sends answered "
+                                + List.of(answers[u]));
+                    }
                 }
             }
+            assertThat(wrong).as("users whose messages were missing, out of order or doubled").isEmpty();
         }
     }
 
