@@ -14,6 +14,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.wsgrid.node.NodeProperties.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -58,10 +59,19 @@ class ServerTransport {
         return factory;
     }
 
-    private static LoopResources loops(NodeProperties.Transport configured) {
-        NodeProperties.Transport transport = configured == NodeProperties.Transport.AUTO
-                ? IoUring.isAvailable() ? NodeProperties.Transport.IO_URING : Epoll.isAvailable() ? NodeProperties.Transport.EPOLL : NodeProperties.Transport.NIO
-                : configured;
+    /** {@code auto}: the best transport this host allows; any other: itself. */
+    private static Transport resolve(Transport configured) {
+        if (configured != Transport.AUTO) {
+            return configured;
+        }
+        if (IoUring.isAvailable()) {
+            return Transport.IO_URING;
+        }
+        return Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+    }
+
+    private static LoopResources loops(Transport configured) {
+        Transport transport = resolve(configured);
         IoHandlerFactory io = switch (transport) {
             case IO_URING -> {
                 IoUring.ensureAvailability();
@@ -71,12 +81,12 @@ class ServerTransport {
                 Epoll.ensureAvailability();
                 yield EpollIoHandler.newFactory();
             }
-            case NIO, AUTO -> NioIoHandler.newFactory();
+            case NIO, AUTO -> NioIoHandler.newFactory(); // AUTO is resolved above
         };
         int count = LoopResources.DEFAULT_IO_WORKER_COUNT;
         String name = transport.name().toLowerCase(Locale.ROOT).replace('_', '-');
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory("reactor-http-" + name, true), io);
-        log.info("server transport: {} ({} event loops{})", name, count, configured == NodeProperties.Transport.AUTO ? ", the best this host allows" : "");
+        log.info("server transport: {} ({} event loops{})", name, count, configured == Transport.AUTO ? ", the best this host allows" : "");
         return new LoopResources() {
             @Override
             public EventLoopGroup onServer(boolean useNative) {
